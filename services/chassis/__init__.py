@@ -1,0 +1,1 @@
+"""The microservice chassis shared by every Alliance Network service."""

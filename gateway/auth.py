@@ -1,0 +1,85 @@
+"""Bearer tokens: HS256 JWTs with a fixed algorithm, issuer, audience and expiry."""
+import logging
+import secrets
+import time
+import uuid
+from collections import defaultdict, deque
+
+import jwt
+
+from services.chassis.config import int_setting, setting
+from services.chassis.errors import ServiceError, Unauthorized
+from services.chassis.scope import CallerScope
+
+log = logging.getLogger(__name__)
+ISSUER = "alliance-network"
+AUDIENCE = "alliance-network-api"
+ALGORITHMS = ["HS256"]
+_process_secret = secrets.token_urlsafe(48)
+
+
+def _secret() -> str:
+    secret = setting("JWT_SECRET", "")
+    if not secret:
+        log.warning("JWT_SECRET is not set: tokens are signed with a per-process secret")
+        return _process_secret
+    return secret
+
+
+def issue_token(user: dict) -> dict:
+    ttl = int_setting("TOKEN_TTL_SECONDS", 3600)
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER, "aud": AUDIENCE, "sub": user["id"], "iat": now, "exp": now + ttl,
+        "jti": str(uuid.uuid4()), "role": user["role"], "region_id": user.get("region_id"),
+        "alliance_id": user.get("alliance_id"), "school_urn": user.get("school_urn"),
+    }
+    token = jwt.encode(claims, _secret(), algorithm=ALGORITHMS[0])
+    return {"access_token": token, "token_type": "bearer", "expires_in": ttl}
+
+
+def caller_from_header(header: str | None) -> dict:
+    """The caller's scope from ``Authorization: Bearer <token>``, or 401."""
+    if not header or not header.startswith("Bearer "):
+        raise Unauthorized("send Authorization: Bearer <token>")
+    try:
+        claims = jwt.decode(
+            header[len("Bearer "):].strip(), _secret(), algorithms=ALGORITHMS,
+            audience=AUDIENCE, issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the token has expired")
+    except jwt.InvalidTokenError:
+        raise Unauthorized("the token is not valid")
+    claims["user_id"] = claims["sub"]
+    return CallerScope.from_dict(claims).to_dict()
+
+
+class TooManyAttempts(ServiceError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str = "", errors: dict | None = None, retry_after: int = 60) -> None:
+        super().__init__(detail, errors)
+        self.retry_after = retry_after
+
+
+class LoginThrottle:
+    """At most ``limit`` sign-in attempts per client address in ``window`` seconds."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._attempts: dict[str, deque] = defaultdict(deque)
+
+    def check(self, client: str) -> None:
+        now = time.monotonic()
+        attempts = self._attempts[client]
+        while attempts and attempts[0] <= now - self.window:
+            attempts.popleft()
+        if len(attempts) >= self.limit:
+            retry_after = int(attempts[0] + self.window - now) + 1
+            raise TooManyAttempts("too many sign-in attempts; wait and try again",
+                                  retry_after=retry_after)
+        attempts.append(now)

@@ -1,0 +1,38 @@
+"""Signing in, the caller, and user accounts."""
+from marshmallow import Schema, fields
+
+from gateway.auth import LoginThrottle, issue_token
+from gateway.http import Call, route
+from services.membership import schemas
+
+TAG = "Auth and users"
+throttle = LoginThrottle()
+
+
+class Token(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class Me(Schema):
+    user = fields.Nested(schemas.User)
+    scope = fields.Dict()
+
+
+class AuthRoutes:
+    @route("POST", "/api/v1/auth/token", "Exchange email and password for a bearer token", TAG,
+           body=schemas.Credentials, response=Token, public=True)
+    def sign_in(self, call: Call) -> dict:
+        email = call.body.get("email", "") if isinstance(call.body, dict) else ""
+        throttle.check(f"{call.request.remote_addr}|{str(email).strip().lower()}")
+        return issue_token(self.rpc.membership.authenticate(call.body))
+
+    @route("GET", "/api/v1/me", "The caller's user and scope", TAG, response=Me)
+    def me(self, call: Call) -> dict:
+        return {"user": self.rpc.membership.get_me(call.caller), "scope": call.caller}
+
+    @route("POST", "/api/v1/users", "Create a user within the caller's scope", TAG,
+           body=schemas.UserCreate, response=schemas.User, status=201, idempotent=True)
+    def create_user(self, call: Call) -> dict:
+        return self.rpc.membership.create_user(call.caller, call.body, call.idempotency_key)

@@ -1,0 +1,80 @@
+"""Health, readiness, metrics, the OpenAPI document and its page, parked events."""
+import json
+from pathlib import Path
+
+import eventlet
+from kombu import Connection
+from werkzeug.wrappers import Response
+
+from gateway import metrics
+from gateway.clients import SERVICES
+from gateway.http import Call, route
+from gateway.openapi import document
+from services.chassis.config import amqp_uri
+from services.chassis.errors import NotFound, ServiceError
+
+TAG = "Operations"
+DOCS_PAGE = (Path(__file__).resolve().parent.parent / "docs.html").read_bytes()
+
+
+def broker_answers() -> bool:
+    try:
+        with Connection(amqp_uri(), connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False
+
+
+class OperationsRoutes:
+    def _ping_all(self) -> dict:
+        def ping(service: str) -> tuple[str, dict | None]:
+            try:
+                return service, self.rpc.call(service, "ping", timeout=2.0)
+            except ServiceError:
+                return service, None
+        pool = eventlet.GreenPool(len(SERVICES))
+        pings = dict(pool.imap(ping, SERVICES))
+        for service, answer in pings.items():
+            metrics.record_service(service, answer)
+        return pings
+
+    @route("GET", "/health", "The gateway process is up", TAG, public=True)
+    def health(self, call: Call) -> dict:
+        return {"status": "ok"}
+
+    @route("GET", "/ready", "The broker and every service answer", TAG, public=True)
+    def ready(self, call: Call) -> Response:
+        checks = {"broker": "up" if broker_answers() else "down"}
+        checks.update({s: "up" if p else "down" for s, p in self._ping_all().items()})
+        down = [name for name, state in checks.items() if state == "down"]
+        body = {"status": "unavailable" if down else "ready", "checks": checks, "down": down}
+        return Response(json.dumps(body), status=503 if down else 200, mimetype="application/json")
+
+    @route("GET", "/metrics", "Prometheus metrics", TAG, public=True)
+    def metrics(self, call: Call) -> Response:
+        self._ping_all()
+        return Response(metrics.exposition(), mimetype="text/plain; version=0.0.4")
+
+    @route("GET", "/api/v1/openapi.json", "This OpenAPI document", TAG, public=True)
+    def openapi(self, call: Call) -> dict:
+        return document()
+
+    @route("GET", "/docs", "Human-readable API documentation", TAG, public=True)
+    def docs(self, call: Call) -> Response:
+        return Response(DOCS_PAGE, mimetype="text/html")
+
+    @route("GET", "/api/v1/ops/parked-events", "Events parked after failing handlers (platform admin)", TAG)
+    def list_parked_events(self, call: Call) -> dict:
+        return {service: self.rpc.call(service, "list_parked_events", call.caller) for service in SERVICES}
+
+    @route("POST", "/api/v1/ops/parked-events/{service}/{parked_id}/replay",
+           "Run a parked event through its handler again (platform admin)", TAG)
+    def replay_parked_event(self, call: Call, service: str, parked_id: str) -> dict:
+        if service not in SERVICES or not parked_id.isdigit():
+            raise NotFound("no such parked event")
+        return self.rpc.call(service, "replay_parked_event", call.caller, int(parked_id))
+
+    @route("GET,POST,PUT,PATCH,DELETE", "/<path:unknown>", "Anything else", TAG, public=True)
+    def not_found(self, call: Call, unknown: str) -> dict:
+        raise NotFound(f"no route /{unknown}")

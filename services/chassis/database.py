@@ -1,0 +1,80 @@
+"""The one database provider: an engine per service, a transaction per unit of work."""
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+import sqlalchemy as sa
+from nameko.extensions import DependencyProvider
+from sqlalchemy.engine import Connection, Engine
+
+from services.chassis.config import db_url
+from services.chassis.migrations import migrate
+from services.chassis.outbox import OutboxRelay
+
+
+class Transaction:
+    """One database transaction and the request it belongs to.
+
+    Domain functions take a Transaction, run their statements on it and
+    write their events to the outbox through it, so the change and its
+    events commit or roll back together.
+    """
+
+    def __init__(self, conn: Connection, correlation_id: str | None) -> None:
+        self.conn = conn
+        self.correlation_id = correlation_id
+        self.events_written = 0
+
+    def execute(self, statement: Any, params: Any = None) -> sa.CursorResult:
+        return self.conn.execute(statement, params)
+
+
+class UnitOfWork:
+    """What a worker gets as ``self.db``."""
+
+    def __init__(self, engine: Engine, correlation_id: str | None, on_events: Callable[[], None]) -> None:
+        self.engine = engine
+        self.correlation_id = correlation_id
+        self._on_events = on_events
+
+    @contextmanager
+    def transaction(self, correlation_id: str | None = None) -> Iterator[Transaction]:
+        with self.engine.begin() as conn:
+            tx = Transaction(conn, correlation_id or self.correlation_id)
+            yield tx
+        if tx.events_written:
+            self._on_events()
+
+
+def make_engine(url: str, pool_size: int) -> Engine:
+    return sa.create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size // 2,
+        pool_pre_ping=True, pool_recycle=1800,
+    )
+
+
+class Database(DependencyProvider):
+    """Migrates the service's database at start and relays its outbox.
+
+    The pool holds one connection per worker plus a few for the relay, so a
+    full worker pool never waits for a connection.
+    """
+
+    relay = OutboxRelay()
+
+    def __init__(self, after_migrate: Callable[[Connection], None] | None = None) -> None:
+        self.after_migrate = after_migrate
+        self.engine: Engine | None = None
+
+    def setup(self) -> None:
+        service = self.container.service_name
+        url = db_url(service)
+        migrate(service, url, after=self.after_migrate)
+        self.engine = make_engine(url, pool_size=self.container.max_workers + 2)
+        self.relay.engine = self.engine
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
+        return UnitOfWork(self.engine, worker_ctx.data.get("correlation_id"), self.relay.kick)

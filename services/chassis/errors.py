@@ -1,0 +1,51 @@
+"""Service exceptions that cross RPC intact and that the gateway maps to HTTP.
+
+Every subclass (including each service's own, in its ``exceptions.py``) is
+registered with nameko so that the gateway receives an instance of the same
+class, with its arguments, instead of an opaque ``RemoteError``.
+"""
+from typing import Any
+
+from nameko.exceptions import deserialize_to_instance
+
+
+class ServiceError(Exception):
+    status = 500
+    title = "Internal error"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        deserialize_to_instance(cls)
+
+    def __init__(self, detail: str = "", errors: dict | None = None) -> None:
+        super().__init__(detail, errors or {})
+        self.detail = detail
+        self.errors = errors or {}
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    title = "Not authenticated"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title = "Not allowed"
+
+
+class NotFound(ServiceError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    title = "Conflict with the current state"
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+    title = "Validation failed"
+
+
+deserialize_to_instance(ServiceError)

@@ -1,0 +1,124 @@
+"""Idempotent event handlers: each event takes effect once, or is parked.
+
+``@idempotent_handler(source, event_type)`` makes a nameko event handler
+whose effect runs in one transaction with an inbox row ``(event_id,
+handler)``: a redelivered event finds the row and is skipped. A handler that
+raises is retried with backoff; after the last attempt the event is parked
+with its error, where ``list_parked`` shows it and ``replay`` runs it again.
+"""
+import functools
+import logging
+from enum import Enum
+from typing import Any, Callable
+
+import eventlet
+import sqlalchemy as sa
+from nameko.events import SERVICE_POOL, event_handler
+from sqlalchemy.dialects.postgresql import insert
+
+from services.chassis.errors import NotFound
+from services.chassis.tables import CHASSIS
+
+log = logging.getLogger(__name__)
+inbox = CHASSIS.tables["inbox"]
+parked = CHASSIS.tables["parked_events"]
+
+ATTEMPTS = 4
+BASE_DELAY = 0.2
+
+
+class Outcome(str, Enum):
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    PARKED = "parked"
+
+
+def handle_event(
+    db: Any, handler: str, envelope: dict, effect: Callable[[Any], None],
+    attempts: int = ATTEMPTS, base_delay: float = BASE_DELAY,
+) -> Outcome:
+    """Run ``effect(tx)`` once for this event and handler, retrying, then parking."""
+    error = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            with db.transaction(correlation_id=envelope.get("correlation_id")) as tx:
+                first = tx.execute(
+                    insert(inbox).values(event_id=envelope["event_id"], handler=handler)
+                    .on_conflict_do_nothing().returning(inbox.c.event_id)
+                ).first()
+                if first is None:
+                    return Outcome.DUPLICATE
+                effect(tx)
+            return Outcome.HANDLED
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("handler %s failed on event %s (attempt %s/%s): %s",
+                        handler, envelope.get("event_id"), attempt, attempts, error)
+            if attempt < attempts:
+                eventlet.sleep(base_delay * 4 ** (attempt - 1))
+    with db.transaction() as tx:
+        park(tx, handler, envelope, error, attempts)
+    log.error("handler %s parked event %s", handler, envelope.get("event_id"))
+    return Outcome.PARKED
+
+
+def park(tx: Any, handler: str, envelope: dict, error: str, attempts: int) -> None:
+    statement = insert(parked).values(
+        event_id=envelope["event_id"], handler=handler, envelope=envelope,
+        error=error[:4000], attempts=attempts,
+    )
+    tx.execute(statement.on_conflict_do_update(
+        constraint="uq_parked_event_handler",
+        set_={"error": statement.excluded.error,
+              "attempts": parked.c.attempts + statement.excluded.attempts,
+              "parked_at": sa.func.now(), "replayed_at": None},
+    ))
+
+
+def idempotent_handler(source: str, event_type: str, attempts: int = ATTEMPTS) -> Callable:
+    """Decorate ``method(self, tx, envelope)`` as an idempotent nameko event handler.
+
+    The service must have a ``db`` dependency (the chassis ``Database``).
+    """
+    def decorator(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def handler(self: Any, envelope: dict, attempts: int = attempts) -> Outcome:
+            return handle_event(self.db, method.__name__, envelope,
+                                lambda tx: method(self, tx, envelope), attempts=attempts)
+        return event_handler(source, event_type, handler_type=SERVICE_POOL,
+                             reliable_delivery=True)(handler)
+    return decorator
+
+
+def list_parked(db: Any, include_replayed: bool = False) -> list[dict]:
+    query = sa.select(parked).order_by(parked.c.id)
+    if not include_replayed:
+        query = query.where(parked.c.replayed_at.is_(None))
+    with db.transaction() as tx:
+        rows = tx.execute(query).mappings().all()
+    return [_parked_dict(row) for row in rows]
+
+
+def replay(service: Any, parked_id: int) -> dict:
+    """Run a parked event through its handler again (once, no retries)."""
+    with service.db.transaction() as tx:
+        row = tx.execute(sa.select(parked).where(
+            parked.c.id == parked_id, parked.c.replayed_at.is_(None))).mappings().first()
+    if row is None:
+        raise NotFound(f"no parked event {parked_id}")
+    outcome = getattr(service, row["handler"])(row["envelope"], attempts=1)
+    if outcome is not Outcome.PARKED:
+        with service.db.transaction() as tx:
+            tx.execute(sa.update(parked).where(parked.c.id == parked_id)
+                       .values(replayed_at=sa.func.now()))
+    return {"id": parked_id, "event_id": row["event_id"], "handler": row["handler"],
+            "outcome": outcome.value}
+
+
+def _parked_dict(row: Any) -> dict:
+    return {
+        "id": row["id"], "event_id": row["event_id"], "handler": row["handler"],
+        "event_type": row["envelope"].get("event_type"), "error": row["error"],
+        "attempts": row["attempts"], "parked_at": row["parked_at"].isoformat(),
+        "replayed_at": row["replayed_at"].isoformat() if row["replayed_at"] else None,
+    }

@@ -1,0 +1,78 @@
+"""Database creation and Alembic migrations, one migration history per service."""
+import logging
+from importlib import import_module
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy.engine import Connection, make_url
+
+log = logging.getLogger(__name__)
+
+# One advisory lock key for "migrating this database": replicas that start
+# together take turns, and all but the first find nothing left to do.
+MIGRATION_LOCK = 7_214_001
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in ``url`` if it does not exist yet."""
+    target = make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+            if not exists:
+                try:
+                    conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+                    log.info("created database %s", target.database)
+                except sa.exc.ProgrammingError as exc:
+                    if "already exists" not in str(exc):
+                        raise
+    finally:
+        admin.dispose()
+
+
+def _alembic_config(service: str, connection: Connection) -> Config:
+    package = import_module(f"services.{service}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(package.__file__).parent / "migrations"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(service: str, url: str, after: Callable[[Connection], None] | None = None) -> None:
+    """Bring ``service``'s database to the newest migration, then run ``after``.
+
+    Safe to call from every replica at start: an advisory lock serialises them.
+    """
+    ensure_database(url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            command.upgrade(_alembic_config(service, conn), "head")
+            if after is not None:
+                after(conn)
+    finally:
+        engine.dispose()
+
+
+def run_alembic_env(metadata: sa.MetaData) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        from services.chassis.config import db_url
+        service = Path(context.config.get_main_option("script_location")).parent.name
+        engine = sa.create_engine(db_url(service))
+        with engine.connect() as connection:
+            _run(connection, metadata)
+        return
+    _run(connection, metadata)
+
+
+def _run(connection: Connection, metadata: sa.MetaData) -> None:
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()

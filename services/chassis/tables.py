@@ -1,0 +1,55 @@
+"""Tables the chassis keeps in every service's own database."""
+from sqlalchemy import (
+    BigInteger, Column, DateTime, Identity, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, func, text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+
+def add_chassis_tables(metadata: MetaData) -> None:
+    """Add the outbox, inbox, parked events and idempotency keys to ``metadata``."""
+    Table(
+        "outbox", metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_type", String(64), nullable=False),
+        Column("envelope", JSONB, nullable=False),
+        Column("state", String(16), nullable=False, server_default="pending"),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("last_error", Text),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+        Index("ix_outbox_pending", "id", postgresql_where=text("state = 'pending'")),
+    )
+    Table(
+        "inbox", metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("handler", String(128), primary_key=True),
+        Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    Table(
+        "parked_events", metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("event_id", String(36), nullable=False),
+        Column("handler", String(128), nullable=False),
+        Column("envelope", JSONB, nullable=False),
+        Column("error", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("replayed_at", DateTime(timezone=True)),
+        UniqueConstraint("event_id", "handler", name="uq_parked_event_handler"),
+    )
+    Table(
+        "idempotency_keys", metadata,
+        Column("caller_id", String(64), primary_key=True),
+        Column("key", String(255), primary_key=True),
+        Column("operation", String(64), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("response", JSONB),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+CHASSIS = MetaData()
+add_chassis_tables(CHASSIS)

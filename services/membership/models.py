@@ -1,0 +1,94 @@
+"""The membership service's tables (its own database)."""
+from sqlalchemy import (
+    ARRAY, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table,
+    UniqueConstraint, func, text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+from services.chassis.tables import add_chassis_tables
+
+metadata = MetaData()
+add_chassis_tables(metadata)
+
+
+def _id() -> Column:
+    return Column("id", UUID(as_uuid=False), primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+def _created() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+regions = Table(
+    "regions", metadata, _id(),
+    Column("name", String(200), nullable=False),
+    Column("code", String(16), nullable=False, unique=True),
+    _created(),
+)
+
+alliances = Table(
+    "alliances", metadata, _id(),
+    Column("region_id", UUID(as_uuid=False), ForeignKey("regions.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lead_school_urn", String(6), ForeignKey("schools.urn")),
+    _created(),
+    UniqueConstraint("region_id", "name", name="uq_alliance_region_name"),
+)
+
+schools = Table(
+    "schools", metadata,
+    Column("urn", String(6), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("local_authority", String(100), nullable=False),
+    Column("phase", String(32), nullable=False),
+    Column("school_type", String(100)),
+    Column("trust", String(200)),
+    Column("postcode", String(10)),
+    _created(),
+    Index("ix_schools_name_lower", func.lower(text("name"))),
+)
+
+memberships = Table(
+    "memberships", metadata, _id(),
+    Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id"), nullable=False),
+    Column("school_urn", String(6), ForeignKey("schools.urn"), nullable=False, index=True),
+    Column("tier", String(32), nullable=False),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("joined_on", Date, nullable=False, server_default=func.current_date()),
+    Column("ended_on", Date),
+    Column("mou_signed_on", Date),
+    Column("mou_version", String(32)),
+    Column("subscription_pence", Integer),
+    Column("paid_until", Date),
+    _created(),
+    # One active membership of a school in an alliance, enforced by the database.
+    Index("uq_membership_active", "alliance_id", "school_urn", unique=True,
+          postgresql_where=text("status = 'active'")),
+)
+
+system_leaders = Table(
+    "system_leaders", metadata, _id(),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("designation", String(3), nullable=False),
+    Column("school_urn", String(6), ForeignKey("schools.urn"), nullable=False),
+    Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id"), nullable=False, index=True),
+    Column("specialisms", ARRAY(String(40)), nullable=False, server_default="{}"),
+    Column("phases", ARRAY(String(32)), nullable=False, server_default="{}"),
+    Column("days_available", Integer, nullable=False, server_default="0"),
+    _created(),
+)
+
+users = Table(
+    "users", metadata, _id(),
+    Column("email", String(254), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("region_id", UUID(as_uuid=False), ForeignKey("regions.id")),
+    Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id")),
+    Column("school_urn", String(6), ForeignKey("schools.urn")),
+    _created(),
+    Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+)

@@ -1,0 +1,174 @@
+"""Marshmallow schemas of every membership RPC input and output.
+
+The gateway uses the same schemas for its OpenAPI document.
+"""
+from marshmallow import Schema, fields, validate
+
+from services.chassis.validation import UUIDString
+
+URN = validate.Regexp(r"^\d{6}$", error="a URN is 6 digits")
+SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case words joined by _")
+NAME = validate.Length(min=1, max=200)
+
+ALLIANCE_KINDS = {
+    "teaching_school_alliance": "Teaching school alliance",
+    "teaching_school_hub": "Teaching school hub",
+}
+PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special",
+          "alternative_provision", "post_16"]
+TIERS = ["lead", "strategic_partner", "partner", "associate"]
+DESIGNATIONS = ["NLE", "LLE", "SLE"]
+ROLES = ["platform_admin", "regional_coordinator", "alliance_admin", "alliance_staff", "school_user"]
+
+
+class RegionCreate(Schema):
+    name = fields.String(required=True, validate=NAME)
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Z][A-Z0-9_-]{1,15}$", error="2 to 16 capital letters, digits, - or _"))
+
+
+class Region(Schema):
+    id = fields.String()
+    name = fields.String()
+    code = fields.String()
+    created_at = fields.DateTime()
+
+
+class AllianceCreate(Schema):
+    name = fields.String(required=True, validate=NAME)
+    region_id = UUIDString(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(list(ALLIANCE_KINDS)))
+    lead_school_urn = fields.String(load_default=None, allow_none=True, validate=URN)
+
+
+class Alliance(Schema):
+    id = fields.String()
+    name = fields.String()
+    region_id = fields.String()
+    kind = fields.String()
+    kind_label = fields.Function(lambda row: ALLIANCE_KINDS.get(row["kind"]))
+    lead_school_urn = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class SchoolCreate(Schema):
+    urn = fields.String(required=True, validate=URN)
+    name = fields.String(required=True, validate=NAME)
+    local_authority = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    school_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    trust = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    postcode = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+        r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$", error="not a UK postcode"))
+
+
+class School(Schema):
+    urn = fields.String()
+    name = fields.String()
+    local_authority = fields.String()
+    phase = fields.String()
+    school_type = fields.String(allow_none=True)
+    trust = fields.String(allow_none=True)
+    postcode = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class SchoolFilters(Schema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    local_authority = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+class MembershipCreate(Schema):
+    school_urn = fields.String(required=True, validate=URN)
+    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+    mou_signed_on = fields.Date(load_default=None, allow_none=True)
+    mou_version = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    subscription_pence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    paid_until = fields.Date(load_default=None, allow_none=True)
+
+
+class MembershipUpdate(Schema):
+    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+
+
+class Membership(Schema):
+    id = fields.String()
+    alliance_id = fields.String()
+    region_id = fields.String()
+    school_urn = fields.String()
+    school_name = fields.String()
+    tier = fields.String()
+    status = fields.String()
+    joined_on = fields.Date()
+    ended_on = fields.Date(allow_none=True)
+    mou_signed_on = fields.Date(allow_none=True)
+    mou_version = fields.String(allow_none=True)
+    subscription_pence = fields.Integer(allow_none=True)
+    paid_until = fields.Date(allow_none=True)
+
+
+class SystemLeaderCreate(Schema):
+    name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    designation = fields.String(required=True, validate=validate.OneOf(DESIGNATIONS))
+    school_urn = fields.String(required=True, validate=URN)
+    alliance_id = UUIDString(required=True)
+    specialisms = fields.List(fields.String(validate=SLUG), required=True,
+                              validate=validate.Length(min=1, max=20))
+    phases = fields.List(fields.String(validate=validate.OneOf(PHASES)), load_default=list)
+    days_available = fields.Integer(required=True, validate=validate.Range(min=0, max=195))
+
+
+class SystemLeader(Schema):
+    id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    designation = fields.String()
+    school_urn = fields.String()
+    trust = fields.String(allow_none=True)
+    alliance_id = fields.String()
+    region_id = fields.String()
+    specialisms = fields.List(fields.String())
+    phases = fields.List(fields.String())
+    days_available = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class SystemLeaderFilters(Schema):
+    region_id = UUIDString(load_default=None)
+    alliance_id = UUIDString(load_default=None)
+    specialism = fields.String(load_default=None, validate=SLUG)
+
+
+class AllianceFilters(Schema):
+    region_id = UUIDString(load_default=None)
+
+
+class UserCreate(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=NAME)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=256))
+    region_id = UUIDString(load_default=None, allow_none=True)
+    alliance_id = UUIDString(load_default=None, allow_none=True)
+    school_urn = fields.String(load_default=None, allow_none=True, validate=URN)
+
+
+class User(Schema):
+    id = fields.String()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    region_id = fields.String(allow_none=True)
+    alliance_id = fields.String(allow_none=True)
+    school_urn = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class Credentials(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class MemberFilters(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["active", "ended"]))

@@ -1,0 +1,47 @@
+"""System leaders (NLE, LLE, SLE): designation and the regional directory."""
+import sqlalchemy as sa
+
+from services.chassis.database import Transaction
+from services.chassis.errors import ValidationFailed
+from services.chassis.pagination import paginate
+from services.chassis.scope import CallerScope, Role
+from services.membership import schemas
+from services.membership.directory import require_school
+from services.membership.events import emit
+from services.membership.models import alliances, schools, system_leaders
+from services.membership.visibility import in_managed_alliance, in_region
+
+LEADER = schemas.SystemLeader()
+
+
+def designate(tx: Transaction, caller: CallerScope, data: dict) -> dict:
+    caller.require(Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+    alliance = tx.execute(sa.select(alliances).where(
+        alliances.c.id == data["alliance_id"],
+        in_managed_alliance(caller, alliances.c.id, alliances.c.region_id),
+    )).mappings().first()
+    if alliance is None:
+        raise ValidationFailed("unknown alliance", {"alliance_id": ["no such alliance"]})
+    school = require_school(tx, data["school_urn"], "school_urn")
+    row = tx.execute(sa.insert(system_leaders).values(**data)
+                     .returning(*system_leaders.c)).mappings().one()
+    record = {**row, "region_id": alliance["region_id"], "trust": school["trust"]}
+    emit(tx, "system_leader_designated", record,
+         region_id=alliance["region_id"], alliance_id=alliance["id"])
+    return LEADER.dump(record)
+
+
+def list_leaders(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
+    """System leaders are deployed across the region, so its alliances see them all."""
+    caller.require(Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.ALLIANCE_STAFF)
+    query = (sa.select(system_leaders, alliances.c.region_id, schools.c.trust)
+             .join(alliances, alliances.c.id == system_leaders.c.alliance_id)
+             .join(schools, schools.c.urn == system_leaders.c.school_urn)
+             .where(in_region(caller, alliances.c.region_id)))
+    if filters.get("region_id"):
+        query = query.where(alliances.c.region_id == filters["region_id"])
+    if filters.get("alliance_id"):
+        query = query.where(system_leaders.c.alliance_id == filters["alliance_id"])
+    if filters.get("specialism"):
+        query = query.where(system_leaders.c.specialisms.any(filters["specialism"]))
+    return paginate(tx, query, [system_leaders.c.name, system_leaders.c.id], page, LEADER.dump)
