@@ -61,14 +61,16 @@ class Database(DependencyProvider):
 
     relay = OutboxRelay()
 
-    def __init__(self, after_migrate: Callable[[Connection], None] | None = None) -> None:
+    def __init__(self, after_migrate: Callable[[Connection], None] | None = None,
+                 package: str | None = None) -> None:
         self.after_migrate = after_migrate
+        self.package = package
         self.engine: Engine | None = None
 
     def setup(self) -> None:
         service = self.container.service_name
         url = db_url(service)
-        migrate(service, url, after=self.after_migrate)
+        migrate(self.package or f"services.{service}", url, after=self.after_migrate)
         self.engine = make_engine(url, pool_size=self.container.max_workers + 2)
         self.relay.engine = self.engine
 

@@ -34,16 +34,16 @@ def ensure_database(url: str) -> None:
         admin.dispose()
 
 
-def _alembic_config(service: str, connection: Connection) -> Config:
-    package = import_module(f"services.{service}")
+def _alembic_config(package: str, connection: Connection) -> Config:
+    module = import_module(package)
     config = Config()
-    config.set_main_option("script_location", str(Path(package.__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
     config.attributes["connection"] = connection
     return config
 
 
-def migrate(service: str, url: str, after: Callable[[Connection], None] | None = None) -> None:
-    """Bring ``service``'s database to the newest migration, then run ``after``.
+def migrate(package: str, url: str, after: Callable[[Connection], None] | None = None) -> None:
+    """Run the migrations in ``<package>/migrations`` on ``url``, then ``after``.
 
     Safe to call from every replica at start: an advisory lock serialises them.
     """
@@ -52,7 +52,7 @@ def migrate(service: str, url: str, after: Callable[[Connection], None] | None =
     try:
         with engine.begin() as conn:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-            command.upgrade(_alembic_config(service, conn), "head")
+            command.upgrade(_alembic_config(package, conn), "head")
             if after is not None:
                 after(conn)
     finally:

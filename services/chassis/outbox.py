@@ -147,46 +147,31 @@ def relay_batch(engine: Engine, publisher: EventPublisher, batch_size: int = 100
     return RelayResult(published, None)
 
 
-class OutboxRelay(Extension):
-    """Runs ``relay_batch`` in a loop inside every service process.
+class Relay:
+    """Runs ``relay_batch`` until stopped.
 
     It wakes when a local transaction wrote events (``kick``) and polls every
     ``poll_interval`` seconds for rows written by other replicas.
     """
 
-    def __init__(self, batch_size: int = 100, poll_interval: float = 1.0) -> None:
+    def __init__(self, engine: Engine, publisher: EventPublisher, batch_size: int = 100,
+                 poll_interval: float = 1.0) -> None:
+        self.engine = engine
+        self.publisher = publisher
         self.batch_size = batch_size
         self.poll_interval = poll_interval
-        self.engine: Engine | None = None
         self._wake = LightQueue()
-        self._running = False
-        self._thread = None
-
-    def setup(self) -> None:
-        self.publisher = EventPublisher(self.container.config[AMQP_URI_CONFIG_KEY],
-                                        self.container.service_name)
-
-    def start(self) -> None:
         self._running = True
-        self._thread = self.container.spawn_managed_thread(self._run, identifier="outbox_relay")
-
-    def stop(self) -> None:
-        self._running = False
-        self.kick()
-        if self._thread is not None:
-            self._thread.wait()
-        self.publisher.close()
-
-    def kill(self) -> None:
-        self._running = False
-        if self._thread is not None:
-            self._thread.kill()
 
     def kick(self) -> None:
         if self._wake.qsize() == 0:
             self._wake.put_nowait(True)
 
-    def _run(self) -> None:
+    def stop(self) -> None:
+        self._running = False
+        self.kick()
+
+    def run(self) -> None:
         while self._running:
             try:
                 result = relay_batch(self.engine, self.publisher, self.batch_size)
@@ -197,9 +182,38 @@ class OutboxRelay(Extension):
                 eventlet.sleep(0)
                 continue
             self._wait(result.retry_in if result.retry_in is not None else self.poll_interval)
+        self.publisher.close()
 
     def _wait(self, seconds: float) -> None:
         try:
             self._wake.get(timeout=max(0.01, seconds))
         except Empty:
             pass
+
+
+class OutboxRelay(Extension):
+    """Hosts a ``Relay`` in every service process, on the service's database."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.relay: Relay | None = None
+        self._thread = None
+
+    def start(self) -> None:
+        publisher = EventPublisher(self.container.config[AMQP_URI_CONFIG_KEY],
+                                   self.container.service_name)
+        self.relay = Relay(self.engine, publisher)
+        self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+            self._thread.wait()
+
+    def kill(self) -> None:
+        if self._thread is not None:
+            self._thread.kill()
+
+    def kick(self) -> None:
+        if self.relay is not None:
+            self.relay.kick()

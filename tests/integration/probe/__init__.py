@@ -1,0 +1,1 @@
+"""A small service that consumes membership events, for testing the chassis' handlers."""

@@ -1,0 +1,80 @@
+"""A TCP proxy on loopback whose link can be cut and restored, to take the broker away."""
+import socket
+from typing import Callable
+
+import eventlet
+
+
+class TcpProxy:
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.listener = eventlet.listen(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.cut_off = False
+        self._sockets: set[socket.socket] = set()
+        self._server = eventlet.spawn(self._serve)
+
+    def _serve(self) -> None:
+        while True:
+            client, _ = self.listener.accept()
+            if self.cut_off:
+                client.close()
+                continue
+            try:
+                upstream = eventlet.connect(self.target)
+            except OSError:
+                client.close()
+                continue
+            self._sockets.update((client, upstream))
+            eventlet.spawn(self._pipe, client, upstream)
+            eventlet.spawn(self._pipe, upstream, client)
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except (OSError, EOFError):  # the link was cut under us
+            pass
+        finally:
+            for sock in (source, sink):
+                self._close(sock)
+
+    def _close(self, sock: socket.socket) -> None:
+        self._sockets.discard(sock)
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+    def cut(self) -> None:
+        """Drop every open connection and refuse new ones."""
+        self.cut_off = True
+        for sock in list(self._sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # the pipes see the end and close their sockets
+            except OSError:
+                pass
+
+    def restore(self) -> None:
+        self.cut_off = False
+
+    def close(self) -> None:
+        self.cut()
+        eventlet.sleep(0.1)
+        self._server.kill()
+        self.listener.close()
+
+
+def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.1) -> object:
+    """Poll ``condition`` until it is truthy; fail after ``timeout`` seconds."""
+    deadline = eventlet.hubs.get_hub().clock() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if eventlet.hubs.get_hub().clock() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        eventlet.sleep(interval)
