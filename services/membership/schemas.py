@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from services.chassis.validation import UUIDString
 
-URN = validate.Regexp(r"^\d{6}$", error="a URN is 6 digits")
+URN = validate.Regexp(r"^[0-9]{6}$", error="a URN is 6 digits")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case words joined by _")
 NAME = validate.Length(min=1, max=200)
 
@@ -59,7 +59,7 @@ class SchoolCreate(Schema):
     school_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     trust = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
     postcode = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$", error="not a UK postcode"))
+        r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode"))
 
 
 class School(Schema):
