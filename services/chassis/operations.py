@@ -1,9 +1,8 @@
 """RPCs that every service offers to operators, through the gateway."""
 import sqlalchemy as sa
 
-from services.chassis.entrypoints import rpc
-
 from services.chassis import inbox
+from services.chassis.entrypoints import rpc
 from services.chassis.outbox import outbox
 from services.chassis.scope import CallerScope
 from services.chassis.tables import CHASSIS

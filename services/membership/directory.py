@@ -13,13 +13,17 @@ from services.membership.exceptions import DuplicateName, SchoolAlreadyRegistere
 from services.membership.models import alliances, regions, schools
 from services.membership.visibility import in_region
 
+REGION_CREATORS: tuple[Role, ...] = ()  # the platform admin only
+ALLIANCE_CREATORS = (Role.REGIONAL_COORDINATOR,)
+SCHOOL_REGISTRARS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+
 REGION = schemas.Region()
 ALLIANCE = schemas.Alliance()
 SCHOOL = schemas.School()
 
 
 def create_region(tx: Transaction, caller: CallerScope, data: dict) -> dict:
-    caller.require()
+    caller.require(*REGION_CREATORS)
     row = tx.execute(insert(regions).values(**data).on_conflict_do_nothing()
                      .returning(*regions.c)).mappings().first()
     if row is None:
@@ -44,7 +48,7 @@ def get_region(tx: Transaction, caller: CallerScope, region_id: str) -> dict:
 
 
 def create_alliance(tx: Transaction, caller: CallerScope, data: dict) -> dict:
-    caller.require(Role.REGIONAL_COORDINATOR)
+    caller.require(*ALLIANCE_CREATORS)
     region = tx.execute(sa.select(regions.c.id).where(
         regions.c.id == data["region_id"], in_region(caller, regions.c.id))).first()
     if region is None:
@@ -77,7 +81,7 @@ def get_alliance(tx: Transaction, caller: CallerScope, alliance_id: str) -> dict
 
 
 def register_school(tx: Transaction, caller: CallerScope, data: dict) -> dict:
-    caller.require(Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+    caller.require(*SCHOOL_REGISTRARS)
     row = tx.execute(insert(schools).values(**data).on_conflict_do_nothing()
                      .returning(*schools.c)).mappings().first()
     if row is None:

@@ -1,12 +1,13 @@
 """The membership service: entrypoints and dependencies only."""
 from typing import Callable
 
-from services.chassis.entrypoints import rpc
+from marshmallow import Schema
 
 from services.chassis.database import Database, Transaction
+from services.chassis.entrypoints import rpc
 from services.chassis.idempotency import run_once
 from services.chassis.operations import ServiceOperations
-from services.chassis.scope import CallerScope
+from services.chassis.scope import CallerScope, Role
 from services.chassis.validation import load
 from services.membership import directory, memberships, schemas, system_leaders, users
 from services.membership.bootstrap import ensure_platform_admin
@@ -17,11 +18,17 @@ class MembershipService(ServiceOperations):
 
     db = Database(after_migrate=ensure_platform_admin)
 
-    def _create(self, scope: dict, key: str | None, operation: str, payload: dict,
-                create: Callable[[Transaction, CallerScope], dict]) -> dict:
+    def _change(self, scope: dict, roles: tuple[Role, ...], schema: Schema, data: dict,
+                change: Callable[[Transaction, CallerScope, dict], dict],
+                key: str | None = None, operation: str = "") -> dict:
+        """Check the role, then the body, then make the change (once per idempotency key)."""
         caller = CallerScope.from_dict(scope)
+        caller.require(*roles)
+        payload = load(schema, data)
         with self.db.transaction() as tx:
-            return run_once(tx, caller.user_id, key, operation, payload, lambda: create(tx, caller))
+            return run_once(tx, caller.user_id, key, operation,
+                            {k: v for k, v in payload.items() if k != "password"},
+                            lambda: change(tx, caller, payload))
 
     def _read(self, scope: dict, read: Callable[[Transaction, CallerScope], dict]) -> dict:
         caller = CallerScope.from_dict(scope)
@@ -30,9 +37,8 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_region(self, scope, data, idempotency_key=None):
-        payload = load(schemas.RegionCreate(), data)
-        return self._create(scope, idempotency_key, "create_region", payload,
-                            lambda tx, caller: directory.create_region(tx, caller, payload))
+        return self._change(scope, directory.REGION_CREATORS, schemas.RegionCreate(), data,
+                            directory.create_region, idempotency_key, "create_region")
 
     @rpc
     def list_regions(self, scope, page=None):
@@ -44,9 +50,8 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_alliance(self, scope, data, idempotency_key=None):
-        payload = load(schemas.AllianceCreate(), data)
-        return self._create(scope, idempotency_key, "create_alliance", payload,
-                            lambda tx, caller: directory.create_alliance(tx, caller, payload))
+        return self._change(scope, directory.ALLIANCE_CREATORS, schemas.AllianceCreate(), data,
+                            directory.create_alliance, idempotency_key, "create_alliance")
 
     @rpc
     def list_alliances(self, scope, filters=None, page=None):
@@ -59,9 +64,8 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def register_school(self, scope, data, idempotency_key=None):
-        payload = load(schemas.SchoolCreate(), data)
-        return self._create(scope, idempotency_key, "register_school", payload,
-                            lambda tx, caller: directory.register_school(tx, caller, payload))
+        return self._change(scope, directory.SCHOOL_REGISTRARS, schemas.SchoolCreate(), data,
+                            directory.register_school, idempotency_key, "register_school")
 
     @rpc
     def list_schools(self, scope, filters=None, page=None):
@@ -74,9 +78,10 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def add_member(self, scope, alliance_id, data, idempotency_key=None):
-        payload = load(schemas.MembershipCreate(), data)
-        return self._create(scope, idempotency_key, f"add_member:{alliance_id}", payload,
-                            lambda tx, caller: memberships.add_member(tx, caller, alliance_id, payload))
+        return self._change(
+            scope, memberships.MANAGERS, schemas.MembershipCreate(), data,
+            lambda tx, caller, payload: memberships.add_member(tx, caller, alliance_id, payload),
+            idempotency_key, f"add_member:{alliance_id}")
 
     @rpc
     def list_members(self, scope, alliance_id, filters=None, page=None):
@@ -86,9 +91,9 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def change_member_tier(self, scope, alliance_id, urn, data):
-        payload = load(schemas.MembershipUpdate(), data)
-        return self._read(scope, lambda tx, caller: memberships.change_tier(
-            tx, caller, alliance_id, urn, payload))
+        return self._change(
+            scope, memberships.MANAGERS, schemas.MembershipUpdate(), data,
+            lambda tx, caller, payload: memberships.change_tier(tx, caller, alliance_id, urn, payload))
 
     @rpc
     def end_membership(self, scope, alliance_id, urn):
@@ -97,9 +102,8 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def designate_system_leader(self, scope, data, idempotency_key=None):
-        payload = load(schemas.SystemLeaderCreate(), data)
-        return self._create(scope, idempotency_key, "designate_system_leader", payload,
-                            lambda tx, caller: system_leaders.designate(tx, caller, payload))
+        return self._change(scope, system_leaders.DESIGNATORS, schemas.SystemLeaderCreate(), data,
+                            system_leaders.designate, idempotency_key, "designate_system_leader")
 
     @rpc
     def list_system_leaders(self, scope, filters=None, page=None):
@@ -108,10 +112,8 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_user(self, scope, data, idempotency_key=None):
-        payload = load(schemas.UserCreate(), data)
-        return self._create(scope, idempotency_key, "create_user",
-                            {**payload, "password": None},
-                            lambda tx, caller: users.create_user(tx, caller, payload))
+        return self._change(scope, users.USER_CREATORS, schemas.UserCreate(), data,
+                            users.create_user, idempotency_key, "create_user")
 
     @rpc
     def get_me(self, scope):

@@ -11,11 +11,12 @@ from services.membership.events import emit
 from services.membership.models import alliances, schools, system_leaders
 from services.membership.visibility import in_managed_alliance, in_region
 
+DESIGNATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
 LEADER = schemas.SystemLeader()
 
 
 def designate(tx: Transaction, caller: CallerScope, data: dict) -> dict:
-    caller.require(Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+    caller.require(*DESIGNATORS)
     alliance = tx.execute(sa.select(alliances).where(
         alliances.c.id == data["alliance_id"],
         in_managed_alliance(caller, alliances.c.id, alliances.c.region_id),

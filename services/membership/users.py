@@ -13,6 +13,7 @@ from services.membership.passwords import hash_password, needs_rehash, verify_pa
 from services.membership.visibility import in_managed_alliance, in_region
 
 USER = schemas.User()
+USER_CREATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
 # Who may create users of each role (the platform admin may create any).
 CREATORS = {
     Role.PLATFORM_ADMIN: (),
@@ -58,7 +59,7 @@ def _scope_of_new_user(tx: Transaction, caller: CallerScope, role: Role, data: d
 
 def create_user(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     role = Role(data["role"])
-    caller.require(Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+    caller.require(*USER_CREATORS)
     if not caller.is_admin and caller.role not in CREATORS[role]:
         raise Forbidden(f"a {caller.role.value} may not create a {role.value}")
     values = {

@@ -1,0 +1,97 @@
+"""The whole stack, started from docker-compose.yml's commands, and a small world in it."""
+import secrets
+import socket
+from dataclasses import dataclass
+
+import pytest
+
+from deploy.stack import Stack
+from tests.e2e.api import Api, school
+
+ADMIN_EMAIL = "admin@e2e.test"
+ADMIN_PASSWORD = "e2e-admin-password-1"
+PASSWORD = "a-long-enough-password"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stack_env(broker, postgres, label: str, **extra: str) -> dict:
+    env = {
+        "AMQP_URI": broker.uri, "GATEWAY_PORT": str(free_port()),
+        "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
+        "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", **extra,
+    }
+    for service in ("membership", "courses", "support", "notifications"):
+        env[f"{service.upper()}_DB_URL"] = postgres.database(f"{label}_{service}")
+    return env
+
+
+@pytest.fixture(scope="session")
+def stack(broker, postgres, tmp_path_factory):
+    running = Stack(stack_env(broker, postgres, "e2e"), run_dir=tmp_path_factory.mktemp("stack"))
+    running.up(timeout=120)
+    yield running
+    running.down()
+
+
+@pytest.fixture(scope="session")
+def anonymous(stack) -> Api:
+    return Api(stack.base_url)
+
+
+@pytest.fixture(scope="session")
+def admin(anonymous) -> Api:
+    return anonymous.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@dataclass
+class World:
+    """Two regions; alliances A1 and A2 in region 1, A3 in region 2; a user of every role."""
+    region1: dict
+    region2: dict
+    a1: dict
+    a2: dict
+    a3: dict
+    coordinator: Api
+    coordinator2: Api
+    a1_admin: Api
+    a1_staff: Api
+    a2_admin: Api
+    school_user: Api
+
+
+@pytest.fixture(scope="session")
+def world(admin, anonymous) -> World:
+    region1 = admin.created("/api/v1/regions", {"name": "East Midlands, South Yorkshire and Humber",
+                                                "code": "EMSYH"})
+    region2 = admin.created("/api/v1/regions", {"name": "North West", "code": "NW"})
+    admin.created("/api/v1/schools", school("110001", "Rushey Mead Academy", "Leicester", "secondary"))
+    admin.created("/api/v1/schools", school("110002", "Forest Way School", phase="special"))
+    a1 = admin.created("/api/v1/alliances", {"name": "Affinity", "region_id": region1["id"],
+                                             "kind": "teaching_school_alliance"})
+    a2 = admin.created("/api/v1/alliances", {"name": "Leicester Teaching School (LeTS)",
+                                             "region_id": region1["id"], "kind": "teaching_school_hub",
+                                             "lead_school_urn": "110001"})
+    a3 = admin.created("/api/v1/alliances", {"name": "Mersey Hub", "region_id": region2["id"],
+                                             "kind": "teaching_school_hub"})
+    admin.created(f"/api/v1/alliances/{a1['id']}/members", {"school_urn": "110002", "tier": "lead"})
+
+    def user(email: str, role: str, **scope: str) -> Api:
+        admin.created("/api/v1/users", {"email": email, "name": email.split("@")[0], "role": role,
+                                        "password": PASSWORD, **scope})
+        return anonymous.login(email, PASSWORD)
+
+    return World(
+        region1=region1, region2=region2, a1=a1, a2=a2, a3=a3,
+        coordinator=user("coord@emsyh.test", "regional_coordinator", region_id=region1["id"]),
+        coordinator2=user("coord@nw.test", "regional_coordinator", region_id=region2["id"]),
+        a1_admin=user("admin@affinity.test", "alliance_admin", alliance_id=a1["id"]),
+        a1_staff=user("staff@affinity.test", "alliance_staff", alliance_id=a1["id"]),
+        a2_admin=user("admin@lets.test", "alliance_admin", alliance_id=a2["id"]),
+        school_user=user("office@forestway.test", "school_user", alliance_id=a1["id"],
+                         school_urn="110002"),
+    )

@@ -1,0 +1,200 @@
+"""Every membership route over HTTP: success, 401, 403, 404 across tenants, 422, 409."""
+import pytest
+
+from tests.e2e.api import school
+
+pytestmark = pytest.mark.e2e
+
+
+def problem(answer, status: int) -> dict:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    body = answer.json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+# --- regions -----------------------------------------------------------------
+
+def test_regions(world, admin, anonymous):
+    problem(anonymous.get("/api/v1/regions"), 401)
+    problem(world.coordinator.post("/api/v1/regions", {"name": "South West", "code": "SW"}), 403)
+    bad = problem(admin.post("/api/v1/regions", {"name": "", "code": "sw", "extra": 1}), 422)
+    assert set(bad["errors"]) == {"name", "code", "extra"}
+    problem(admin.post("/api/v1/regions", {"name": "Again", "code": "EMSYH"}), 409)
+
+    mine = world.coordinator.get("/api/v1/regions").json()["items"]
+    assert [r["id"] for r in mine] == [world.region1["id"]]
+    assert world.coordinator.get(f"/api/v1/regions/{world.region1['id']}").json()["code"] == "EMSYH"
+    problem(world.coordinator.get(f"/api/v1/regions/{world.region2['id']}"), 404)
+    problem(world.coordinator.get("/api/v1/regions/not-a-uuid"), 404)
+    assert {r["code"] for r in admin.get("/api/v1/regions").json()["items"]} >= {"EMSYH", "NW"}
+
+
+# --- alliances ---------------------------------------------------------------
+
+def test_alliances(world, admin, anonymous):
+    created = world.coordinator.created("/api/v1/alliances", {
+        "name": "Oadby Learning Partnership", "region_id": world.region1["id"],
+        "kind": "teaching_school_alliance"})
+    assert created["kind_label"] == "Teaching school alliance"
+    assert world.a2["kind_label"] == "Teaching school hub"
+    problem(anonymous.post("/api/v1/alliances", {}), 401)
+    problem(world.a1_admin.post("/api/v1/alliances", {
+        "name": "Step", "region_id": world.region1["id"], "kind": "teaching_school_alliance"}), 403)
+    other_region = problem(world.coordinator.post("/api/v1/alliances", {
+        "name": "Step", "region_id": world.region2["id"], "kind": "teaching_school_alliance"}), 422)
+    assert "region_id" in other_region["errors"]
+    bad = problem(world.coordinator.post("/api/v1/alliances", {
+        "name": "Step", "region_id": "nope", "kind": "academy"}), 422)
+    assert set(bad["errors"]) == {"region_id", "kind"}
+    problem(world.coordinator.post("/api/v1/alliances", {
+        "name": "Affinity", "region_id": world.region1["id"], "kind": "teaching_school_alliance"}), 409)
+
+    seen = {a["id"] for a in world.a1_staff.get("/api/v1/alliances").json()["items"]}
+    assert {world.a1["id"], world.a2["id"], created["id"]} <= seen
+    assert world.a3["id"] not in seen
+    problem(world.a1_staff.get(f"/api/v1/alliances/{world.a3['id']}"), 404)
+    assert world.coordinator2.get(f"/api/v1/alliances/{world.a3['id']}").json()["name"] == "Mersey Hub"
+    by_region = admin.get("/api/v1/alliances", params={"region_id": world.region2["id"]}).json()
+    assert [a["id"] for a in by_region["items"]] == [world.a3["id"]]
+
+
+# --- schools -----------------------------------------------------------------
+
+def test_schools(world, anonymous):
+    created = world.a1_admin.created("/api/v1/schools", school(
+        "120001", "Loughborough Primary", trust="Learning Without Limits Trust"))
+    assert created["trust"] == "Learning Without Limits Trust"
+    problem(anonymous.post("/api/v1/schools", school("120002", "X")), 401)
+    problem(world.a1_staff.post("/api/v1/schools", school("120002", "X")), 403)
+    problem(world.school_user.post("/api/v1/schools", school("120002", "X")), 403)
+    duplicate = problem(world.a2_admin.post("/api/v1/schools", school("120001", "Copy")), 409)
+    assert "120001" in duplicate["detail"]
+    bad = problem(world.a1_admin.post("/api/v1/schools", {**school("12345", "X"), "phase": "uni"}), 422)
+    assert set(bad["errors"]) == {"urn", "phase"}
+
+    found = world.school_user.get("/api/v1/schools", params={"q": "loughborough"}).json()["items"]
+    assert [s["urn"] for s in found] == ["120001"]
+    assert world.school_user.get("/api/v1/schools/120001").json()["name"] == "Loughborough Primary"
+    problem(world.school_user.get("/api/v1/schools/999999"), 404)
+    by_la = world.coordinator.get("/api/v1/schools", params={"local_authority": "leicester"}).json()
+    assert {s["urn"] for s in by_la["items"]} == {"110001"}
+
+
+# --- memberships -------------------------------------------------------------
+
+def test_membership_lifecycle(world, admin):
+    admin.created("/api/v1/schools", school("130001", "Oadby Manor Primary"))
+    members = f"/api/v1/alliances/{world.a1['id']}/members"
+    joined = world.a1_admin.created(members, {"school_urn": "130001", "tier": "partner",
+                                              "mou_signed_on": "2026-09-01"})
+    assert joined["status"] == "active" and joined["tier"] == "partner"
+    assert joined["alliance_id"] == world.a1["id"] and joined["joined_on"]
+    problem(world.a1_admin.post(members, {"school_urn": "130001", "tier": "associate"}), 409)
+    bad = problem(world.a1_admin.post(members, {"school_urn": "130001", "tier": "gold"}), 422)
+    assert "tier" in bad["errors"]
+    assert "school_urn" in problem(world.a1_admin.post(members, {"school_urn": "999999",
+                                                                 "tier": "partner"}), 422)["errors"]
+    problem(world.a1_staff.post(members, {"school_urn": "130001", "tier": "partner"}), 403)
+
+    listed = world.a1_staff.get(members).json()["items"]
+    assert {"130001", "110002"} <= {m["school_urn"] for m in listed}
+    changed = world.a1_admin.patch(f"{members}/130001", {"tier": "strategic_partner"})
+    assert changed.status_code == 200 and changed.json()["tier"] == "strategic_partner"
+    problem(world.a1_admin.patch(f"{members}/130001", {"tier": "nope"}), 422)
+    ended = world.a1_admin.delete(f"{members}/130001")
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    problem(world.a1_admin.delete(f"{members}/130001"), 404)
+    assert world.a1_admin.get(members, params={"status": "ended"}).json()["items"][0]["school_urn"] == "130001"
+    rejoined = world.coordinator.created(members, {"school_urn": "130001", "tier": "associate"})
+    assert rejoined["status"] == "active"
+
+
+def test_an_alliance_admin_never_sees_or_changes_another_alliances_members(world, admin):
+    admin.created("/api/v1/schools", school("140001", "Step Academy"))
+    a2_members = f"/api/v1/alliances/{world.a2['id']}/members"
+    world.a2_admin.created(a2_members, {"school_urn": "140001", "tier": "partner"})
+
+    problem(world.a1_admin.get(a2_members), 404)
+    problem(world.a1_staff.get(a2_members), 404)
+    problem(world.a1_admin.post(a2_members, {"school_urn": "140001", "tier": "lead"}), 404)
+    problem(world.a1_admin.patch(f"{a2_members}/140001", {"tier": "lead"}), 404)
+    problem(world.a1_admin.delete(f"{a2_members}/140001"), 404)
+    problem(world.coordinator2.get(a2_members), 404)
+    problem(world.school_user.get(a2_members), 403)
+    assert world.a2_admin.get(a2_members).json()["items"][0]["tier"] == "partner"
+    assert world.coordinator.get(a2_members).status_code == 200
+
+
+# --- system leaders ----------------------------------------------------------
+
+def test_system_leaders(world, admin):
+    leader = world.a1_admin.created("/api/v1/system-leaders", {
+        "name": "Sam Patel", "email": "sam.patel@forestway.test", "designation": "NLE",
+        "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["send", "leadership"],
+        "phases": ["primary", "special"], "days_available": 20})
+    assert leader["region_id"] == world.region1["id"]
+    problem(world.a1_staff.post("/api/v1/system-leaders", {}), 403)
+    not_mine = problem(world.a1_admin.post("/api/v1/system-leaders", {
+        "name": "X", "email": "x@x.test", "designation": "SLE", "school_urn": "110001",
+        "alliance_id": world.a2["id"], "specialisms": ["maths"], "days_available": 5}), 422)
+    assert "alliance_id" in not_mine["errors"]
+    bad = problem(world.a1_admin.post("/api/v1/system-leaders", {
+        "name": "X", "email": "not-an-email", "designation": "XLE", "school_urn": "110002",
+        "alliance_id": world.a1["id"], "specialisms": [], "days_available": -1}), 422)
+    assert set(bad["errors"]) == {"email", "designation", "specialisms", "days_available"}
+
+    send = world.a2_admin.get("/api/v1/system-leaders", params={"specialism": "send"}).json()["items"]
+    assert [l["id"] for l in send] == [leader["id"]]
+    assert world.a2_admin.get("/api/v1/system-leaders", params={"specialism": "maths"}).json()["items"] == []
+    assert world.coordinator2.get("/api/v1/system-leaders").json()["items"] == []
+    problem(world.school_user.get("/api/v1/system-leaders"), 403)
+
+
+# --- users and auth ----------------------------------------------------------
+
+def test_users_are_created_within_the_creators_scope(world, anonymous):
+    made = world.a1_admin.created("/api/v1/users", {
+        "email": "new.staff@affinity.test", "name": "New Staff", "role": "alliance_staff",
+        "password": "another-long-password"})
+    assert made["alliance_id"] == world.a1["id"] and made["region_id"] == world.region1["id"]
+    assert "password" not in made and "password_hash" not in made
+    me = anonymous.login("new.staff@affinity.test", "another-long-password").get("/api/v1/me").json()
+    assert me["scope"]["role"] == "alliance_staff" and me["user"]["email"] == "new.staff@affinity.test"
+
+    problem(world.a1_admin.post("/api/v1/users", {
+        "email": "boss@x.test", "name": "Boss", "role": "regional_coordinator",
+        "password": "another-long-password"}), 403)
+    problem(world.a1_staff.post("/api/v1/users", {
+        "email": "s@x.test", "name": "S", "role": "alliance_staff", "password": "another-long-password"}), 403)
+    other = problem(world.a1_admin.post("/api/v1/users", {
+        "email": "s@x.test", "name": "S", "role": "alliance_staff", "alliance_id": world.a2["id"],
+        "password": "another-long-password"}), 422)
+    assert "alliance_id" in other["errors"]
+    problem(world.a1_admin.post("/api/v1/users", {
+        "email": "NEW.staff@affinity.test", "name": "Dup", "role": "alliance_staff",
+        "password": "another-long-password"}), 409)
+    not_member = problem(world.a1_admin.post("/api/v1/users", {
+        "email": "office@rushey.test", "name": "Office", "role": "school_user", "school_urn": "110001",
+        "password": "another-long-password"}), 422)
+    assert "school_urn" in not_member["errors"]
+
+
+def test_sign_in(anonymous, world):
+    problem(anonymous.post("/api/v1/auth/token", {"email": "coord@emsyh.test", "password": "wrong"}), 401)
+    problem(anonymous.post("/api/v1/auth/token", {"email": "nobody@x.test", "password": "wrong"}), 401)
+    problem(anonymous.post("/api/v1/auth/token", {"email": "coord@emsyh.test"}), 422)
+    problem(anonymous.get("/api/v1/me", headers={"Authorization": "Bearer not.a.token"}), 401)
+    me = world.school_user.get("/api/v1/me").json()
+    assert me["scope"] == {"user_id": me["user"]["id"], "role": "school_user",
+                           "region_id": world.region1["id"], "alliance_id": world.a1["id"],
+                           "school_urn": "110002"}
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(anonymous):
+    answers = [anonymous.post("/api/v1/auth/token", {"email": "victim@x.test", "password": "guess"})
+               for _ in range(25)]
+    assert {a.status_code for a in answers[:20]} == {401}
+    limited = problem(answers[-1], 429)
+    assert int(answers[-1].headers["Retry-After"]) >= 1 and limited["detail"]
