@@ -34,26 +34,45 @@ class Broker:
     base_uri: str
     vhost: str | None = None
     _container: object = None
+    _vhosts: list = field(default_factory=list)
 
     @property
     def uri(self) -> str:
-        if self.vhost is None:
-            return self.base_uri
-        return self.base_uri.rsplit("/", 1)[0] + "/" + self.vhost
+        return self._uri(self.vhost)
 
-    def isolate(self, name: str) -> None:
-        """Give this run a vhost of its own when rabbitmqctl can make one."""
-        if shutil.which("rabbitmqctl") is None or "127.0.0.1" not in self.base_uri and "localhost" not in self.base_uri:
-            return
+    def _uri(self, vhost: str | None) -> str:
+        if vhost is None:
+            return self.base_uri
+        return self.base_uri.rsplit("/", 1)[0] + "/" + vhost
+
+    def _can_make_vhosts(self) -> bool:
+        local = "127.0.0.1" in self.base_uri or "localhost" in self.base_uri
+        return local and shutil.which("rabbitmqctl") is not None
+
+    def _add_vhost(self, name: str) -> None:
         user = make_url(self.base_uri.replace("amqp://", "postgresql://", 1)).username or "guest"
         subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
         subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, user, ".*", ".*", ".*"],
                        check=True, capture_output=True)
-        self.vhost = name
+        self._vhosts.append(name)
+
+    def isolate(self, name: str) -> None:
+        """Give this run a vhost of its own when rabbitmqctl can make one."""
+        if self._can_make_vhosts():
+            self._add_vhost(name)
+            self.vhost = name
+
+    def separate_uri(self, suffix: str) -> str:
+        """Another vhost of this run, for a second stack that must not share queues."""
+        if not self._can_make_vhosts():
+            raise RuntimeError("a separate vhost needs a local broker and rabbitmqctl")
+        name = f"{self.vhost}_{suffix}"
+        self._add_vhost(name)
+        return self._uri(name)
 
     def close(self) -> None:
-        if self.vhost is not None:
-            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", self.vhost], capture_output=True)
+        for name in self._vhosts:
+            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
         if self._container is not None:
             self._container.stop()
 
