@@ -20,8 +20,9 @@ def free_port() -> int:
 
 
 def stack_env(broker, postgres, label: str, **extra: str) -> dict:
+    """Settings for a stack of its own: databases and a vhost no other test shares."""
     env = {
-        "AMQP_URI": broker.uri, "GATEWAY_PORT": str(free_port()),
+        "AMQP_URI": broker.separate_uri(label), "GATEWAY_PORT": str(free_port()),
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
         "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", **extra,
     }
@@ -31,11 +32,25 @@ def stack_env(broker, postgres, label: str, **extra: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def stack(broker, postgres, tmp_path_factory):
-    running = Stack(stack_env(broker, postgres, "e2e"), run_dir=tmp_path_factory.mktemp("stack"))
+def stack_settings(broker, postgres) -> dict:
+    return stack_env(broker, postgres, "e2e")
+
+
+@pytest.fixture(scope="session")
+def stack(stack_settings, tmp_path_factory):
+    running = Stack(stack_settings, run_dir=tmp_path_factory.mktemp("stack"))
     running.up(timeout=120)
     yield running
     running.down()
+
+
+@pytest.fixture
+def stack_events(stack_settings):
+    """A subscriber on the stack's own vhost."""
+    from tests.conftest import EventSubscriber
+    subscriber = EventSubscriber(stack_settings["AMQP_URI"])
+    yield subscriber
+    subscriber.close()
 
 
 @pytest.fixture(scope="session")

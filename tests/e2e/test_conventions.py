@@ -13,7 +13,8 @@ def test_every_response_carries_a_request_id(anonymous, admin):
     assert anonymous.get("/nowhere").headers["X-Request-ID"]
 
 
-def test_the_request_id_becomes_the_events_correlation_id(admin, subscriber):
+def test_the_request_id_becomes_the_events_correlation_id(admin, stack_events):
+    subscriber = stack_events
     subscriber.bind("membership", "school_registered")
     admin.created("/api/v1/schools", school("150001", "Correlated School"),
                   headers={"X-Request-ID": "e2e-correlation-1"})

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def fragile_stack(broker, postgres, tmp_path):
     env = stack_env(broker, postgres, "faults", RPC_TIMEOUT_SECONDS="2")
-    env["AMQP_URI"] = broker.separate_uri("faults")
     running = Stack(env, run_dir=tmp_path)
     running.up(timeout=120)
     yield running, env["AMQP_URI"]

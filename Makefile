@@ -1,0 +1,65 @@
+# Alliance Network on this machine, without Docker (see shared/API.md "Running it").
+#   make up       virtualenv, install, RabbitMQ/PostgreSQL, migrations, every
+#                 service and the gateway from docker-compose.yml, demo data
+#                 (DEMO_DATA=0 to skip); returns once GET /ready answers 200
+#   make down     stop what `make up` started
+#   make test     every test (they create their own databases)
+#   make bench    the schools benchmark
+#   make compose-check   validate docker-compose.yml (Debian's docker-compose)
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+GATEWAY_PORT ?= 8000
+ADMIN_EMAIL ?= admin@alliance.local
+DEMO_DATA ?= 1
+
+.PHONY: up down status logs test bench compose-check services venv
+
+venv: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+services:
+	bash deploy/ensure-services.sh
+
+up: venv services
+	$(PY) -m deploy.stack up
+	@if [ "$(DEMO_DATA)" != "0" ]; then $(PY) -m deploy.demo_data --base-url http://127.0.0.1:$(GATEWAY_PORT); fi
+	@echo ""
+	@echo "Alliance Network is up"
+	@echo "  gateway: http://127.0.0.1:$(GATEWAY_PORT)"
+	@echo "  docs:    http://127.0.0.1:$(GATEWAY_PORT)/docs"
+	@echo "  admin:   $(ADMIN_EMAIL) (password: ADMIN_PASSWORD, default change-me-now)"
+	@echo "  logs:    .run/logs/   stop with: make down"
+
+down:
+	@if [ -x $(PY) ]; then $(PY) -m deploy.stack down; else echo "no $(VENV): nothing to stop"; fi
+
+status: venv
+	$(PY) -m deploy.stack status
+
+logs: venv
+	$(PY) -m deploy.stack logs
+
+# The tests make their own databases and vhost on the broker and server named here.
+test: export AMQP_URI ?= amqp://guest:guest@127.0.0.1:5672/
+test: export MEMBERSHIP_DB_URL ?= postgresql://postgres@127.0.0.1:5432/alliance_membership
+test: venv services
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
+	exit $$rc
+
+bench: venv services
+	$(PY) -m tests.benchmarks.bench_schools
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q

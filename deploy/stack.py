@@ -1,0 +1,493 @@
+"""Run the stack on this machine from docker-compose.yml's own commands and environment.
+
+Every compose service with ``build:`` (our image) becomes a local process:
+its ``command`` runs from the repository root with its ``environment``,
+interpolated from the current environment the way compose does it. Hosts that
+are compose services without ``build:`` (``rabbitmq``, ``postgres``) become
+127.0.0.1. A service that publishes ports listens where compose would publish
+it: a ``*_PORT`` value equal to a published container port becomes the host
+port, and a wildcard ``*_HOST`` (0.0.0.0) becomes 127.0.0.1.
+
+Start order follows ``depends_on``. A service that another depends on with
+``service_completed_successfully`` is a one-shot: it runs to completion first
+and a non-zero exit aborts. Every other service runs in the background in its
+own process group, logging to ``<run_dir>/logs/<name>.log`` with its pid in
+``<run_dir>/pids/<name>.pid`` (replica 2 of ``membership`` is
+``membership-2``). The stack is up when the service that publishes a port
+answers ``GET /ready`` with 200.
+
+    python -m deploy.stack up|down|status|logs
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+LOCALHOST = "127.0.0.1"
+WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
+STOP_GRACE_SECONDS = 10.0
+LOG_TAIL_LINES = 40
+
+
+class StackError(RuntimeError):
+    """The stack did not come up; the message carries the log lines that say why."""
+
+
+# --- reading the compose file ----------------------------------------------
+
+_REFERENCE = re.compile(
+    r"\$(?:(?P<escaped>\$)|\{(?P<braced>[^}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))"
+)
+_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>.*))?\Z", re.S)
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``,
+    ``${VAR:?error}``, ``${VAR?error}`` and ``$$`` as compose does."""
+
+    def expand(match: re.Match[str]) -> str:
+        if match["escaped"]:
+            return "$"
+        if match["named"]:
+            return env.get(match["named"], "")
+        braced = _BRACED.match(match["braced"])
+        if braced is None:
+            raise StackError(f"invalid interpolation format: ${{{match['braced']}}}")
+        name, op, arg = braced["name"], braced["op"] or "", braced["arg"] or ""
+        value = env.get(name)
+        missing = value is None or (op.startswith(":") and value == "")
+        if missing and op.endswith("-"):
+            return arg
+        if missing and op.endswith("?"):
+            raise StackError(arg or f"required variable {name} is missing a value")
+        return value or ""
+
+    return _REFERENCE.sub(expand, text)
+
+
+def _interpolate_tree(node: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(node, str):
+        return interpolate(node, env)
+    if isinstance(node, dict):
+        return {key: _interpolate_tree(value, env) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_interpolate_tree(item, env) for item in node]
+    return node
+
+
+def _environment(raw: Any, host_env: Mapping[str, str]) -> dict[str, str]:
+    """A service's environment; a key without a value passes the host's through."""
+    if isinstance(raw, list):
+        pairs = [tuple(item.split("=", 1)) if "=" in item else (item, None) for item in raw]
+    else:
+        pairs = list((raw or {}).items())
+    env: dict[str, str] = {}
+    for key, value in pairs:
+        if value is None:
+            if key in host_env:
+                env[key] = host_env[key]
+        else:
+            env[key] = str(value)
+    return env
+
+
+def _published_ports(raw: Any) -> dict[str, str]:
+    """Container port -> host port, from short ("[ip:]host:container") or long entries."""
+    ports: dict[str, str] = {}
+    for entry in raw or []:
+        if isinstance(entry, dict):
+            target, published = entry.get("target"), entry.get("published")
+        else:
+            parts = str(entry).split("/", 1)[0].split(":")
+            if len(parts) < 2:
+                continue  # compose would pick a random host port: nothing to mirror
+            published, target = parts[-2], parts[-1]
+        if target is not None and published:
+            ports[str(target)] = str(published)
+    return ports
+
+
+def _localize(value: str, hosts: set[str]) -> str:
+    """Point a value that names a compose-network host (in a URL, or as host[:port]) at 127.0.0.1."""
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.hostname not in hosts:
+            return value
+        userinfo, at, _ = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{LOCALHOST}{port}"))
+    host, colon, port = value.partition(":")
+    if host in hosts and (not colon or port.isdigit()):
+        return f"{LOCALHOST}{colon}{port}"
+    return value
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    command: list[str]
+    environment: dict[str, str]
+    depends_on: dict[str, str]  # service -> condition
+    ports: dict[str, str]  # container port -> host port
+
+
+def load_services(compose_file: Path, host_env: Mapping[str, str]) -> dict[str, Service]:
+    """The compose file's ``build:`` services, made runnable here, in start order."""
+    document = yaml.safe_load(compose_file.read_text())  # resolves anchors and << merges
+    specs = _interpolate_tree(document.get("services") or {}, host_env)
+    external_hosts = {name for name, spec in specs.items() if "build" not in spec}
+    services: dict[str, Service] = {}
+    for name, spec in specs.items():
+        if name in external_hosts:
+            continue
+        command = spec.get("command")
+        if not command:
+            raise StackError(f"compose service {name!r} has no command")
+        if isinstance(command, str):
+            command = shlex.split(command)
+        env = {k: _localize(v, external_hosts) for k, v in _environment(spec.get("environment"), host_env).items()}
+        ports = _published_ports(spec.get("ports"))
+        if ports:
+            for key, value in env.items():
+                if key.endswith("_PORT") and value in ports:
+                    env[key] = ports[value]
+                elif key.endswith("_HOST") and value in WILDCARD_HOSTS:
+                    env[key] = LOCALHOST
+        depends = spec.get("depends_on") or {}
+        if isinstance(depends, list):
+            depends = {dep: {"condition": "service_started"} for dep in depends}
+        services[name] = Service(
+            name=name,
+            command=[str(part) for part in command],
+            environment=env,
+            depends_on={
+                dep: (cond or {}).get("condition", "service_started")
+                for dep, cond in depends.items()
+                if dep not in external_hosts
+            },
+            ports=ports,
+        )
+    return {name: services[name] for name in _start_order(services)}
+
+
+def _start_order(services: Mapping[str, Service]) -> list[str]:
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name in visiting:
+            raise StackError(f"depends_on cycle through {name!r}")
+        if name not in services:
+            raise StackError(f"depends_on names unknown service {name!r}")
+        visiting.add(name)
+        for dep in services[name].depends_on:
+            visit(dep)
+        visiting.discard(name)
+        order.append(name)
+
+    for name in services:
+        visit(name)
+    return order
+
+
+# --- processes ---------------------------------------------------------------
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return f"--- {path}: no log ---"
+    body = "\n".join(text.splitlines()[-lines:])
+    return f"--- {path} (last {lines} lines) ---\n{body}"
+
+
+def _http_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (OSError, ValueError):
+        return None
+
+
+def _is_ours(pid: int, marker: str | None) -> bool:
+    """Alive, leader of its own process group, and (if known) running our command."""
+    try:
+        os.kill(pid, 0)
+        if os.getpgid(pid) != pid:
+            return False
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except (ProcessLookupError, PermissionError):
+        return False
+    except OSError:
+        return True  # no /proc: trust the pid file
+    if stat.rpartition(")")[2].split()[0] == "Z":
+        return False
+    return marker is None or marker in cmdline
+
+
+class Stack:
+    """The compose stack as local processes (see the module docstring)."""
+
+    def __init__(
+        self,
+        env_overrides: Mapping[str, str] | None = None,
+        run_dir: Path = REPO_ROOT / ".run",
+        replicas: Mapping[str, int] | None = None,
+        compose_file: Path = COMPOSE_FILE,
+    ) -> None:
+        self.host_env = {**os.environ, **(env_overrides or {})}
+        self.run_dir = Path(run_dir)
+        self.services = load_services(Path(compose_file), self.host_env)
+        self.one_shots = {
+            dep
+            for service in self.services.values()
+            for dep, condition in service.depends_on.items()
+            if condition == "service_completed_successfully"
+        }
+        published = [s for s in self.services.values() if s.ports and s.name not in self.one_shots]
+        if len(published) != 1:
+            raise StackError(f"expected one long-running service publishing a port, found {[s.name for s in published]}")
+        self.http_service = published[0]
+        self.replicas = dict(replicas or {})
+        for name, count in self.replicas.items():
+            if name not in self.services or name in self.one_shots:
+                raise ValueError(f"replicas: {name!r} is not a long-running service of {compose_file}")
+            if count < 1 or (count > 1 and self.services[name].ports):
+                raise ValueError(f"replicas: {name!r} cannot run {count} copies")
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{LOCALHOST}:{next(iter(self.http_service.ports.values()))}"
+
+    def instances(self) -> dict[str, Service]:
+        """Long-running process name -> its service, in start order."""
+        names: dict[str, Service] = {}
+        for service in self.services.values():
+            if service.name not in self.one_shots:
+                for copy in range(1, self.replicas.get(service.name, 1) + 1):
+                    names[service.name if copy == 1 else f"{service.name}-{copy}"] = service
+        return names
+
+    def log_path(self, name: str) -> Path:
+        return self.run_dir / "logs" / f"{name}.log"
+
+    def pid_path(self, name: str) -> Path:
+        return self.run_dir / "pids" / f"{name}.pid"
+
+    def running(self) -> dict[str, int]:
+        """Process name -> pid, for every process with a pid file that is still alive."""
+        alive: dict[str, int] = {}
+        pid_dir = self.run_dir / "pids"
+        for pid_file in sorted(pid_dir.glob("*.pid")) if pid_dir.is_dir() else []:
+            name = pid_file.stem
+            proc = self._procs.get(name)
+            if proc is not None:
+                if proc.poll() is None:
+                    alive[name] = proc.pid
+                continue
+            try:
+                pid = int(pid_file.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            service = self.services.get(name) or self.services.get(name.rpartition("-")[0])
+            if _is_ours(pid, service.command[-1] if service else None):
+                alive[name] = pid
+        return alive
+
+    def up(self, timeout: float = 90) -> None:
+        """Run the one-shots, start every service, wait for /ready; on failure stop everything and raise."""
+        deadline = time.monotonic() + timeout
+        port = int(self.base_url.rpartition(":")[2])
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            if probe.connect_ex((LOCALHOST, port)) == 0:
+                raise StackError(f"port {port} is already in use (another stack? try `python -m deploy.stack down`)")
+        for directory in ("logs", "pids"):
+            (self.run_dir / directory).mkdir(parents=True, exist_ok=True)
+        try:
+            for service in self.services.values():
+                if service.name in self.one_shots:
+                    self._run_to_completion(service, deadline)
+            for name, service in self.instances().items():
+                self._start(name, service)
+            self.wait_ready(max(0.0, deadline - time.monotonic()))
+        except BaseException:
+            self._stop(set(self._procs))  # only what this call started
+            raise
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Poll ``/ready`` until 200; raise with log tails if a process dies or time runs out."""
+        deadline = time.monotonic() + timeout
+        url = f"{self.base_url}/ready"
+        expected = self.instances()
+        while True:
+            alive = self.running()
+            dead = [name for name in expected if name not in alive]
+            if dead:
+                details = "\n".join(_tail(self.log_path(name)) for name in dead)
+                raise StackError(f"{', '.join(dead)} exited before {url} was ready\n{details}")
+            status = _http_status(url)
+            if status == 200:
+                return
+            if time.monotonic() >= deadline:
+                details = "\n".join(_tail(self.log_path(name), 15) for name in expected)
+                raise StackError(f"{url} not ready after {timeout:.0f}s (last answer: {status})\n{details}")
+            time.sleep(0.5)
+
+    def down(self) -> list[str]:
+        """Stop every process with a live pid file in run_dir; the names stopped."""
+        stopped = self._stop(set(self.running()))
+        pid_dir = self.run_dir / "pids"
+        for stale in pid_dir.glob("*.pid") if pid_dir.is_dir() else []:
+            stale.unlink(missing_ok=True)
+        return stopped
+
+    def _stop(self, names: set[str]) -> list[str]:
+        """SIGTERM these processes' groups, wait, SIGKILL what is left after the grace period."""
+
+        def alive() -> dict[str, int]:
+            return {name: pid for name, pid in self.running().items() if name in names}
+
+        targets = alive()
+        for pid in targets.values():
+            self._signal(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for pid in alive().values():
+            self._signal(pid, signal.SIGKILL)
+        for name in names:
+            proc = self._procs.pop(name, None)
+            if proc is not None:
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+            self.pid_path(name).unlink(missing_ok=True)
+        return sorted(targets)
+
+    def _process_env(self, service: Service) -> dict[str, str]:
+        # The compose command names `python`/`nameko`: take them from this interpreter's bin.
+        path = os.pathsep.join([str(Path(sys.executable).parent), self.host_env.get("PATH", os.defpath)])
+        return {**self.host_env, **service.environment, "PATH": path, "PYTHONUNBUFFERED": "1"}
+
+    def _run_to_completion(self, service: Service, deadline: float) -> None:
+        log_path = self.log_path(service.name)
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                service.command, cwd=REPO_ROOT, env=self._process_env(service),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            )
+        try:
+            code = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise StackError(f"{service.name} did not finish in time\n{_tail(log_path)}") from None
+        if code != 0:
+            raise StackError(f"{service.name} exited with code {code}\n{_tail(log_path)}")
+
+    def _start(self, name: str, service: Service) -> None:
+        with self.log_path(name).open("wb") as log:
+            proc = subprocess.Popen(
+                service.command, cwd=REPO_ROOT, env=self._process_env(service),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._procs[name] = proc
+        self.pid_path(name).write_text(f"{proc.pid}\n")
+
+    @staticmethod
+    def _signal(pid: int, signum: int) -> None:
+        try:
+            os.killpg(pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+# --- command line -----------------------------------------------------------
+
+
+def _replica_arg(text: str) -> tuple[str, int]:
+    name, _, count = text.partition("=")
+    if not name or not count.isdigit():
+        raise argparse.ArgumentTypeError("expected SERVICE=N, e.g. membership=2")
+    return name, int(count)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.stack",
+        description="Run the docker-compose.yml stack as local processes (no Docker needed).",
+    )
+    parser.add_argument("action", choices=["up", "down", "status", "logs"])
+    parser.add_argument("services", nargs="*", help="logs: only these processes")
+    parser.add_argument("--run-dir", type=Path, default=REPO_ROOT / ".run", help="logs and pids (default .run)")
+    parser.add_argument("--compose-file", type=Path, default=COMPOSE_FILE)
+    parser.add_argument("--timeout", type=float, default=90, help="up: seconds to wait for /ready")
+    parser.add_argument("--replicas", type=_replica_arg, action="append", default=[], metavar="SERVICE=N")
+    parser.add_argument("-n", "--lines", type=int, default=LOG_TAIL_LINES, help="logs: lines per process")
+    args = parser.parse_intermixed_args(argv)
+
+    try:
+        stack = Stack(run_dir=args.run_dir, replicas=dict(args.replicas), compose_file=args.compose_file)
+        if args.action == "up":
+            running = stack.running()
+            missing = [name for name in stack.instances() if name not in running]
+            if running and not missing:
+                print(f"already running ({', '.join(running)}); checking {stack.base_url}/ready")
+                stack.wait_ready(args.timeout)
+            else:
+                if running:
+                    print(f"partly running ({', '.join(running)}; not {', '.join(missing)}): restarting it")
+                    stack.down()
+                stack.up(args.timeout)
+            print(f"stack ready at {stack.base_url} (logs in {stack.run_dir / 'logs'})")
+        elif args.action == "down":
+            stopped = stack.down()
+            print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+        elif args.action == "status":
+            running = stack.running()
+            for name in dict.fromkeys([*stack.instances(), *running]):
+                print(f"{name:20} {'running pid ' + str(running[name]) if name in running else 'stopped'}")
+            status = _http_status(f"{stack.base_url}/ready")
+            print(f"{stack.base_url}/ready -> {status or 'no answer'}")
+            return 0 if status == 200 else 1
+        else:
+            logs = sorted((stack.run_dir / "logs").glob("*.log"))
+            for path in logs:
+                if not args.services or path.stem in args.services:
+                    print(_tail(path, args.lines))
+    except StackError as error:
+        print(f"deploy.stack {args.action}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

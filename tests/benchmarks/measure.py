@@ -1,0 +1,72 @@
+"""Measuring an HTTP load: concurrent clients, latency percentiles, processes' peak memory."""
+import http.client
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+Request = tuple[str, str, dict | None]  # method, path, body
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+    def report(self) -> str:
+        count = len(self.latencies)
+        return (f"{self.name}: {count} requests in {self.seconds:.1f}s = {count / self.seconds:.0f} req/s; "
+                f"p50 {self.percentile(0.50):.1f} ms, p99 {self.percentile(0.99):.1f} ms, "
+                f"max {max(self.latencies) * 1000:.1f} ms; statuses {dict(sorted(self.statuses.items()))}")
+
+
+def run_load(base_url: str, token: str, name: str, clients: int, seconds: float,
+             next_request: Callable[[int, int], Request]) -> Result:
+    """``clients`` threads, each on its own keep-alive connection, for ``seconds``."""
+    target = urlsplit(base_url)
+    result = Result(name, seconds)
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client(number: int) -> None:
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        latencies, statuses, sent = [], {}, 0
+        while time.perf_counter() < stop_at:
+            method, path, body = next_request(number, sent)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            started = time.perf_counter()
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            sent += 1
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            for status, n in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + n
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
