@@ -14,6 +14,10 @@ class DuplicateName(Conflict):
     title = "Name already taken"
 
 
+class AlreadyDesignated(Conflict):
+    title = "Already a system leader"
+
+
 class EmailTaken(Conflict):
     title = "Email already in use"
 

@@ -78,6 +78,8 @@ system_leaders = Table(
     Column("phases", ARRAY(String(32)), nullable=False, server_default="{}"),
     Column("days_available", Integer, nullable=False, server_default="0"),
     _created(),
+    # A person is designated once, by their home alliance.
+    Index("uq_system_leaders_email_lower", func.lower(text("email")), unique=True),
 )
 
 users = Table(

@@ -1,5 +1,6 @@
 """System leaders (NLE, LLE, SLE): designation and the regional directory."""
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
 from services.chassis.errors import ValidationFailed
@@ -8,6 +9,7 @@ from services.chassis.scope import CallerScope, Role
 from services.membership import schemas
 from services.membership.directory import require_school
 from services.membership.events import emit
+from services.membership.exceptions import AlreadyDesignated
 from services.membership.models import alliances, schools, system_leaders
 from services.membership.visibility import in_managed_alliance, in_region
 
@@ -24,8 +26,10 @@ def designate(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     if alliance is None:
         raise ValidationFailed("unknown alliance", {"alliance_id": ["no such alliance"]})
     school = require_school(tx, data["school_urn"], "school_urn")
-    row = tx.execute(sa.insert(system_leaders).values(**data)
-                     .returning(*system_leaders.c)).mappings().one()
+    row = tx.execute(insert(system_leaders).values(**data).on_conflict_do_nothing()
+                     .returning(*system_leaders.c)).mappings().first()
+    if row is None:
+        raise AlreadyDesignated(f"{data['email']} is already a system leader")
     record = {**row, "region_id": alliance["region_id"], "trust": school["trust"]}
     emit(tx, "system_leader_designated", record,
          region_id=alliance["region_id"], alliance_id=alliance["id"])

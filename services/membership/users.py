@@ -39,6 +39,8 @@ def _scope_of_new_user(tx: Transaction, caller: CallerScope, role: Role, data: d
             raise _invalid("region_id", "no such region")
         return {"region_id": region_id, "alliance_id": None, "school_urn": None}
     alliance_id = data.get("alliance_id") or caller.alliance_id
+    if alliance_id is None and role is Role.SCHOOL_USER and data.get("school_urn"):
+        alliance_id = _only_alliance_of(tx, caller, data["school_urn"])
     alliance = alliance_id and tx.execute(sa.select(alliances).where(
         alliances.c.id == alliance_id,
         in_managed_alliance(caller, alliances.c.id, alliances.c.region_id),
@@ -55,6 +57,18 @@ def _scope_of_new_user(tx: Transaction, caller: CallerScope, role: Role, data: d
             raise _invalid("school_urn", "not an active member school of the alliance")
         scope["school_urn"] = urn
     return scope
+
+
+def _only_alliance_of(tx: Transaction, caller: CallerScope, urn: str) -> str | None:
+    """The alliance a school user belongs to when the school is a member of just one."""
+    found = tx.execute(sa.select(memberships.c.alliance_id)
+                       .join(alliances, alliances.c.id == memberships.c.alliance_id)
+                       .where(memberships.c.school_urn == urn, memberships.c.status == "active",
+                              in_managed_alliance(caller, alliances.c.id, alliances.c.region_id))
+                       .limit(2)).scalars().all()
+    if len(found) > 1:
+        raise _invalid("alliance_id", "the school belongs to several alliances: name one")
+    return found[0] if found else None
 
 
 def create_user(tx: Transaction, caller: CallerScope, data: dict) -> dict:

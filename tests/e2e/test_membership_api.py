@@ -198,3 +198,25 @@ def test_repeated_failed_sign_ins_are_rate_limited(anonymous):
     assert {a.status_code for a in answers[:20]} == {401}
     limited = problem(answers[-1], 429)
     assert int(answers[-1].headers["Retry-After"]) >= 1 and limited["detail"]
+
+
+def test_a_system_leader_is_designated_once(world):
+    body = {"name": "Jo Reid", "email": "jo.reid@affinity.test", "designation": "SLE",
+            "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["maths"],
+            "days_available": 10}
+    world.a1_admin.created("/api/v1/system-leaders", body)
+    again = world.coordinator.post("/api/v1/system-leaders", {**body, "email": "JO.REID@affinity.test"})
+    problem(again, 409)
+
+
+def test_a_school_user_belongs_to_the_alliance_of_its_school(world, admin):
+    made = world.coordinator.created("/api/v1/users", {
+        "email": "head@forestway.test", "name": "Head", "role": "school_user", "school_urn": "110002",
+        "password": "a-long-enough-password"})
+    assert made["alliance_id"] == world.a1["id"] and made["region_id"] == world.region1["id"]
+    admin.created(f"/api/v1/alliances/{world.a2['id']}/members", {"school_urn": "110001", "tier": "lead"})
+    admin.created(f"/api/v1/alliances/{world.a1['id']}/members", {"school_urn": "110001", "tier": "partner"})
+    two = problem(world.coordinator.post("/api/v1/users", {
+        "email": "office@rushey-mead.test", "name": "Office", "role": "school_user",
+        "school_urn": "110001", "password": "a-long-enough-password"}), 422)
+    assert "alliance_id" in two["errors"]
