@@ -14,6 +14,7 @@ from services.membership.bootstrap import ensure_platform_admin
 # Services with a database, in the order their migrations run.
 MIGRATIONS = {
     "membership": ensure_platform_admin,
+    "courses": None,
 }
 
 

@@ -14,7 +14,7 @@ from services.chassis.errors import ServiceError
 log = logging.getLogger(__name__)
 
 # The services behind the gateway; /ready and /metrics ask each of them.
-SERVICES = ("membership",)
+SERVICES = ("membership", "courses")
 # Fail fast when the broker is away instead of nameko's default multi-second retries.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.3}
 

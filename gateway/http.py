@@ -36,6 +36,7 @@ class RouteSpec:
     tag: str
     status: int = 200
     body: type[Schema] | None = None
+    body_required: bool = True
     response: type[Schema] | None = None
     query: type[Schema] | None = None
     paginated: bool = False
@@ -91,13 +92,15 @@ def _request_id(request: Request) -> str:
     return given if REQUEST_ID.match(given) else str(uuid.uuid4())
 
 
-def _read_json(request: Request) -> Any:
+def _read_json(request: Request, required: bool = True) -> Any:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body may be at most {MAX_BODY_BYTES} bytes")
     raw = request.stream.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body may be at most {MAX_BODY_BYTES} bytes")
     if not raw.strip():
+        if not required:
+            return {}
         raise BadRequest("a JSON body is required")
     try:
         return json.loads(raw)
@@ -123,7 +126,7 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
     try:
         service.rpc.set_correlation_id(request_id)
         caller = None if spec.public else caller_from_header(request.headers.get("Authorization"))
-        body = _read_json(request) if spec.body is not None else None
+        body = _read_json(request, spec.body_required) if spec.body is not None else None
         result = fn(service, Call(request, request_id, caller, body, spec), **path_args)
         if isinstance(result, Response):
             response = result

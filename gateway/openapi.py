@@ -25,6 +25,7 @@ class Problem(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
+@lru_cache(maxsize=None)
 def _page_of(item: type[Schema]) -> type[Schema]:
     return type(f"{item.__name__}Page", (Schema,), {
         "items": fields.List(fields.Nested(item)),
@@ -58,7 +59,7 @@ def _operation(spec: RouteSpec) -> dict:
     operation = {"summary": spec.summary, "tags": [spec.tag], "operationId": spec.name,
                  "parameters": parameters, "responses": responses}
     if spec.body is not None:
-        operation["requestBody"] = {"required": True,
+        operation["requestBody"] = {"required": spec.body_required,
                                     "content": {"application/json": {"schema": spec.body}}}
     if not spec.public:
         operation["security"] = [{"bearer": []}]

@@ -67,7 +67,7 @@ def test_lists_are_paged_with_a_cursor(admin):
 def test_operations_endpoints(anonymous, stack):
     assert anonymous.get("/health").json() == {"status": "ok"}
     ready = anonymous.get("/ready")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "up", "membership": "up"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "up", "membership": "up", "courses": "up"}
     metrics = anonymous.get("/metrics")
     assert metrics.status_code == 200
     assert 'gateway_requests_total{method="GET",route="/health",status="200"}' in metrics.text
@@ -85,6 +85,6 @@ def test_the_api_document_and_its_page(anonymous):
 
 
 def test_the_platform_admin_can_list_parked_events(admin, world):
-    assert admin.get("/api/v1/ops/parked-events").json() == {"membership": []}
+    assert admin.get("/api/v1/ops/parked-events").json() == {"membership": [], "courses": []}
     assert world.coordinator.get("/api/v1/ops/parked-events").status_code == 403
     assert admin.post("/api/v1/ops/parked-events/membership/999/replay").status_code == 404

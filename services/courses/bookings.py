@@ -1,0 +1,135 @@
+"""Booking a place, cancelling it, and the lists of bookings."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from services.chassis.database import Transaction
+from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from services.chassis.pagination import paginate
+from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
+from services.chassis.validation import is_uuid
+from services.courses import pricing, schemas, waitlist
+from services.courses.catalogue import find_course
+from services.courses.events import emit
+from services.courses.exceptions import AlreadyBooked, AlreadyCancelled, NotOpenForBooking
+from services.courses.models import bookings, courses, memberships, schools
+from services.courses.places import booking_record, close_gap, promote
+from services.courses.schedule import booking_closed_reason
+from services.courses.visibility import bookings_of, readable_by, run_by
+
+BOOKERS = (*ALLIANCE_ROLES, Role.SCHOOL_USER)
+BOOKING = schemas.Booking()
+
+
+def _own_school_only(caller: CallerScope, urn: str) -> None:
+    if caller.role is Role.SCHOOL_USER and urn != caller.school_urn:
+        raise Forbidden("a school user books and cancels for their own school only")
+
+
+def _member_regions(tx: Transaction, urn: str) -> list[str]:
+    return list(tx.execute(sa.select(memberships.c.region_id).where(
+        memberships.c.school_urn == urn, memberships.c.status == "active")).scalars())
+
+
+def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> dict:
+    caller.require(*BOOKERS)
+    _own_school_only(caller, data["school_urn"])
+    course = find_course(tx, course_id, readable_by(caller), lock=True)
+    now = datetime.now(timezone.utc)
+    closed = booking_closed_reason(course["status"], course["booking_closes_at"], course["starts_at"], now)
+    if closed:
+        raise NotOpenForBooking(closed)
+    if tx.execute(sa.select(schools.c.urn).where(schools.c.urn == data["school_urn"])).first() is None:
+        raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
+    member = pricing.pays_member_price(course["region_id"], _member_regions(tx, data["school_urn"]))
+    placement = waitlist.place(course["capacity"], course["confirmed_count"], course["waitlist_count"])
+    participant = data["participant"]
+    booking = tx.execute(insert(bookings).values(
+        course_id=course["id"], school_urn=data["school_urn"], participant_name=participant["name"],
+        participant_email=participant["email"].strip(), participant_role=participant.get("role"),
+        status=placement.status, waitlist_position=placement.waitlist_position, member_price=member,
+        price_pence=pricing.place_price(member, course["price_member_pence"], course["price_non_member_pence"]),
+        booked_by=caller.user_id,
+    ).on_conflict_do_nothing().returning(*bookings.c)).mappings().first()
+    if booking is None:
+        raise AlreadyBooked(f"{participant['email']} already holds a place on this course")
+    counter = "confirmed_count" if placement.status == "confirmed" else "waitlist_count"
+    tx.execute(sa.update(courses).where(courses.c.id == course["id"])
+               .values({counter: courses.c[counter] + 1}))
+    emit(tx, f"booking_{placement.status}", booking_record(tx, dict(booking), course), course)
+    return BOOKING.dump(booking)
+
+
+def _find_booking(tx: Transaction, caller: CallerScope, booking_id: str) -> dict:
+    if not is_uuid(booking_id):
+        raise NotFound("no such booking")
+    row = tx.execute(sa.select(bookings).join(courses, courses.c.id == bookings.c.course_id)
+                     .where(bookings.c.id == booking_id, bookings_of(caller))).mappings().first()
+    if row is None:
+        raise NotFound("no such booking")
+    return dict(row)
+
+
+def cancel_booking(tx: Transaction, caller: CallerScope, booking_id: str, data: dict) -> dict:
+    caller.require(*BOOKERS)
+    seen = _find_booking(tx, caller, booking_id)
+    if caller.role is Role.SCHOOL_USER:
+        _own_school_only(caller, seen["school_urn"])
+        course = find_course(tx, seen["course_id"], sa.true(), lock=True)
+    else:
+        course = find_course(tx, seen["course_id"], run_by(caller), lock=True)
+    booking = dict(tx.execute(sa.select(bookings).where(bookings.c.id == booking_id)
+                              .with_for_update()).mappings().one())
+    if booking["status"] in ("cancelled", "completed"):
+        raise AlreadyCancelled(f"the booking is {booking['status']}")
+    now = datetime.now(timezone.utc)
+    fee = 0
+    if booking["status"] == "confirmed":
+        fee = pricing.cancellation_fee(booking["price_pence"], course["starts_at"],
+                                       course["cancellation_deadline_days"], now)
+        course = dict(tx.execute(sa.update(courses).where(courses.c.id == course["id"])
+                                 .values(confirmed_count=courses.c.confirmed_count - 1)
+                                 .returning(*courses.c)).mappings().one())
+    else:
+        close_gap(tx, course["id"], booking["waitlist_position"])
+        course = dict(tx.execute(sa.update(courses).where(courses.c.id == course["id"])
+                                 .values(waitlist_count=courses.c.waitlist_count - 1)
+                                 .returning(*courses.c)).mappings().one())
+    cancelled = dict(tx.execute(sa.update(bookings).where(bookings.c.id == booking_id).values(
+        status="cancelled", fee_pence=fee, waitlist_position=None, cancelled_at=now,
+        cancel_reason=data.get("reason"),
+    ).returning(*bookings.c)).mappings().one())
+    emit(tx, "booking_cancelled", booking_record(tx, cancelled, course), course)
+    for _ in range(waitlist.places_to_fill(course["capacity"], course["confirmed_count"],
+                                           course["waitlist_count"])):
+        course = promote(tx, course)
+    return BOOKING.dump(cancelled)
+
+
+def get_booking(tx: Transaction, caller: CallerScope, booking_id: str) -> dict:
+    return BOOKING.dump(_find_booking(tx, caller, booking_id))
+
+
+def _listing(query: sa.Select, filters: dict) -> sa.Select:
+    if filters.get("school_urn"):
+        query = query.where(bookings.c.school_urn == filters["school_urn"])
+    if filters.get("status"):
+        query = query.where(bookings.c.status == filters["status"])
+    return query
+
+
+def list_bookings(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
+    query = (sa.select(bookings).join(courses, courses.c.id == bookings.c.course_id)
+             .where(bookings_of(caller)))
+    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)
+
+
+def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, filters: dict,
+                         page: dict | None) -> dict:
+    caller.require(Role.REGIONAL_COORDINATOR, *ALLIANCE_ROLES)
+    oversees = (courses.c.region_id == caller.region_id
+                if caller.role is Role.REGIONAL_COORDINATOR else run_by(caller))
+    course = find_course(tx, course_id, oversees)
+    query = sa.select(bookings).where(bookings.c.course_id == course["id"])
+    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)

@@ -1,0 +1,116 @@
+"""The courses service's tables (its own database), and its copies of membership data."""
+from sqlalchemy import (
+    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, func, text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+from services.chassis.tables import add_chassis_tables
+
+metadata = MetaData()
+add_chassis_tables(metadata)
+
+ID = UUID(as_uuid=False)
+
+
+def _id() -> Column:
+    return Column("id", ID, primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+def _at(name: str, nullable: bool = False) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=nullable,
+                  server_default=None if nullable else func.now())
+
+
+# --- copies fed by membership's events (each row remembers the newest event applied) ---
+
+alliances = Table(
+    "alliances", metadata,
+    Column("id", ID, primary_key=True),
+    Column("region_id", ID, nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    _at("as_of"),
+)
+
+schools = Table(
+    "schools", metadata,
+    Column("urn", String(6), primary_key=True),
+    Column("name", String(200), nullable=False),
+    _at("as_of"),
+)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("id", ID, primary_key=True),
+    Column("alliance_id", ID, nullable=False),
+    Column("region_id", ID, nullable=False),
+    Column("school_urn", String(6), nullable=False),
+    Column("status", String(16), nullable=False),
+    _at("as_of"),
+    Index("ix_memberships_school_active", "school_urn", "region_id",
+          postgresql_where=text("status = 'active'")),
+)
+
+# --- what the service owns -------------------------------------------------------
+
+courses = Table(
+    "courses", metadata, _id(),
+    Column("alliance_id", ID, nullable=False, index=True),
+    Column("region_id", ID, nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("programme", String(32), nullable=False),
+    Column("area", String(40), nullable=False),
+    Column("description", Text),
+    Column("visibility", String(16), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("price_member_pence", Integer, nullable=False),
+    Column("price_non_member_pence", Integer, nullable=False),
+    _at("booking_closes_at", nullable=True),
+    Column("cancellation_deadline_days", Integer, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="draft"),
+    Column("confirmed_count", Integer, nullable=False, server_default="0"),
+    Column("waitlist_count", Integer, nullable=False, server_default="0"),
+    _at("starts_at"),
+    _at("created_at"),
+    _at("updated_at"),
+    Index("ix_courses_published", "status", "starts_at"),
+)
+
+course_sessions = Table(
+    "course_sessions", metadata,
+    Column("course_id", ID, ForeignKey("courses.id"), primary_key=True),
+    Column("index", Integer, primary_key=True),
+    _at("starts_at"),
+    _at("ends_at"),
+    Column("venue", String(200)),
+)
+
+bookings = Table(
+    "bookings", metadata, _id(),
+    Column("course_id", ID, ForeignKey("courses.id"), nullable=False),
+    Column("school_urn", String(6), nullable=False, index=True),
+    Column("participant_name", String(200), nullable=False),
+    Column("participant_email", String(254), nullable=False),
+    Column("participant_role", String(100)),
+    Column("status", String(16), nullable=False),
+    Column("price_pence", Integer, nullable=False),
+    Column("member_price", Boolean, nullable=False),
+    Column("waitlist_position", Integer),
+    Column("fee_pence", Integer),
+    Column("cancel_reason", String(500)),
+    Column("booked_by", String(64), nullable=False),
+    _at("created_at"),
+    _at("cancelled_at", nullable=True),
+    _at("completed_at", nullable=True),
+    Index("ix_bookings_course", "course_id", "status", "waitlist_position"),
+    # A participant holds at most one live booking per course.
+    Index("uq_bookings_live_participant", "course_id", func.lower(text("participant_email")),
+          unique=True, postgresql_where=text("status IN ('confirmed', 'waitlisted', 'completed')")),
+)
+
+attendance = Table(
+    "attendance", metadata,
+    Column("booking_id", ID, ForeignKey("bookings.id"), primary_key=True),
+    Column("session_index", Integer, primary_key=True),
+    _at("recorded_at"),
+)
