@@ -1,6 +1,6 @@
 """The courses service's tables (its own database), and its copies of membership data."""
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, func, text,
+    Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, func, text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
@@ -74,6 +74,9 @@ courses = Table(
     _at("created_at"),
     _at("updated_at"),
     Index("ix_courses_published", "status", "starts_at"),
+    # The database itself refuses an overbooked course, whatever the code does.
+    CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="ck_courses_places"),
+    CheckConstraint("waitlist_count >= 0", name="ck_courses_waitlist"),
 )
 
 course_sessions = Table(

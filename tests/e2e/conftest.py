@@ -47,7 +47,7 @@ def stack(stack_settings, tmp_path_factory):
 @pytest.fixture
 def stack_events(stack_settings):
     """A subscriber on the stack's own vhost."""
-    from tests.conftest import EventSubscriber
+    from tests.events import EventSubscriber
     subscriber = EventSubscriber(stack_settings["AMQP_URI"])
     yield subscriber
     subscriber.close()

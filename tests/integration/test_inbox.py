@@ -1,28 +1,16 @@
 """Idempotent handlers with the real broker and database: once, or parked and replayable."""
 import pytest
 import sqlalchemy as sa
-from kombu import Connection
-from nameko.standalone.events import get_event_exchange
-
 from services.chassis.envelope import make_envelope
 from services.chassis.scope import SYSTEM
 from services.chassis.tables import CHASSIS
 from tests.integration.probe.models import schools_seen, switch
+from tests.events import publish
 from tests.integration.probe.service import ProbeService
 from tests.tcp_proxy import wait_until
 
 pytestmark = pytest.mark.integration
 ADMIN = SYSTEM.to_dict()
-
-
-def publish(broker_uri: str, envelope: dict, times: int = 1) -> None:
-    """Deliver ``envelope`` as membership would, ``times`` times (a redelivery)."""
-    exchange = get_event_exchange("membership", {})
-    with Connection(broker_uri) as conn:
-        producer = conn.Producer(serializer="json")
-        for _ in range(times):
-            producer.publish(envelope, exchange=exchange, routing_key=envelope["event_type"],
-                             declare=[exchange], retry=True)
 
 
 def count(url: str, table: sa.Table, *where) -> int:

@@ -44,6 +44,8 @@ def upgrade() -> None:
     sa.Column('starts_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('confirmed_count >= 0 AND confirmed_count <= capacity', name='ck_courses_places'),
+    sa.CheckConstraint('waitlist_count >= 0', name='ck_courses_waitlist'),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_courses_alliance_id'), 'courses', ['alliance_id'], unique=False)

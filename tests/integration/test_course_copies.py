@@ -1,0 +1,53 @@
+"""Courses keeps its copies of membership data from events: once each, and never older over newer."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from services.chassis.envelope import make_envelope
+from services.courses.models import alliances, memberships
+from services.courses.service import CoursesService
+from tests.events import publish
+from tests.tcp_proxy import wait_until
+
+pytestmark = pytest.mark.integration
+REGION, ALLIANCE, MEMBERSHIP = ("11111111-1111-1111-1111-111111111111",
+                                "22222222-2222-2222-2222-222222222222",
+                                "33333333-3333-3333-3333-333333333333")
+
+
+def membership_event(event_type: str, status: str, at: datetime) -> dict:
+    envelope = make_envelope("membership", event_type, {
+        "id": MEMBERSHIP, "alliance_id": ALLIANCE, "region_id": REGION, "school_urn": "400001",
+        "tier": "partner", "status": status})
+    envelope["occurred_at"] = at.isoformat()
+    return envelope
+
+
+def rows(url: str, table: sa.Table) -> list:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(sa.select(table)).mappings().all()
+    engine.dispose()
+    return found
+
+
+def test_copies_apply_each_event_once_and_ignore_older_ones(service_db, run_service, broker):
+    url = service_db("courses")
+    run_service(CoursesService)
+    alliance = make_envelope("membership", "alliance_created", {
+        "id": ALLIANCE, "region_id": REGION, "name": "Forest Way", "kind": "teaching_school_alliance"})
+    publish(broker.uri, alliance, times=3)
+    [copied] = wait_until(lambda: rows(url, alliances), timeout=10)
+    assert copied["name"] == "Forest Way" and copied["region_id"] == REGION
+
+    now = datetime.now(timezone.utc)
+    ended = membership_event("membership_ended", "ended", now)
+    started = membership_event("membership_started", "active", now - timedelta(minutes=5))
+    publish(broker.uri, ended)
+    wait_until(lambda: rows(url, memberships), timeout=10)
+    publish(broker.uri, started)  # late: older than what the copy already holds
+    inbox = sa.Table("inbox", sa.MetaData(), sa.Column("event_id"), sa.Column("handler"))
+    wait_until(lambda: len(rows(url, inbox)) == 3, timeout=10)
+    [membership] = rows(url, memberships)
+    assert membership["status"] == "ended"
