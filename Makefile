@@ -4,7 +4,7 @@
 #                 (DEMO_DATA=0 to skip); returns once GET /ready answers 200
 #   make down     stop what `make up` started
 #   make test     every test (they create their own databases)
-#   make bench    the schools benchmark
+#   make bench    the booking-rush benchmark (make bench-schools: the schools one)
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
 PYTHON ?= python3.11
@@ -15,7 +15,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test bench compose-check services venv
+.PHONY: up down status logs test bench bench-schools compose-check services venv
 
 venv: $(STAMP)
 
@@ -59,6 +59,9 @@ test: venv services
 	exit $$rc
 
 bench: venv services
+	$(PY) -m tests.benchmarks.bench_bookings
+
+bench-schools: venv services
 	$(PY) -m tests.benchmarks.bench_schools
 
 compose-check:

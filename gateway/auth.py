@@ -3,7 +3,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 
 import jwt
 
@@ -38,13 +38,32 @@ def issue_token(user: dict) -> dict:
     return {"access_token": token, "token_type": "bearer", "expires_in": ttl}
 
 
+# Tokens already verified, with their scope and expiry: a client sends the same
+# token on every call, and checking its signature each time costs the gateway.
+_verified: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+VERIFIED_CACHE_SIZE = 10_000
+
+
 def caller_from_header(header: str | None) -> dict:
     """The caller's scope from ``Authorization: Bearer <token>``, or 401."""
     if not header or not header.startswith("Bearer "):
         raise Unauthorized("send Authorization: Bearer <token>")
+    token = header[len("Bearer "):].strip()
+    known = _verified.get(token)
+    if known is not None and known[1] > time.time():
+        _verified.move_to_end(token)
+        return dict(known[0])
+    scope, expires = _verify(token)
+    _verified[token] = (scope, expires)
+    if len(_verified) > VERIFIED_CACHE_SIZE:
+        _verified.popitem(last=False)
+    return dict(scope)
+
+
+def _verify(token: str) -> tuple[dict, int]:
     try:
         claims = jwt.decode(
-            header[len("Bearer "):].strip(), _secret(), algorithms=ALGORITHMS,
+            token, _secret(), algorithms=ALGORITHMS,
             audience=AUDIENCE, issuer=ISSUER,
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )
@@ -53,7 +72,7 @@ def caller_from_header(header: str | None) -> dict:
     except jwt.InvalidTokenError:
         raise Unauthorized("the token is not valid")
     claims["user_id"] = claims["sub"]
-    return CallerScope.from_dict(claims).to_dict()
+    return CallerScope.from_dict(claims).to_dict(), claims["exp"]
 
 
 class TooManyAttempts(ServiceError):

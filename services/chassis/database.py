@@ -46,10 +46,10 @@ class UnitOfWork:
 
 
 def make_engine(url: str, pool_size: int) -> Engine:
-    return sa.create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size // 2,
-        pool_pre_ping=True, pool_recycle=1800,
-    )
+    # No pre-ping (a round trip per transaction): after a database restart the
+    # first statement on a stale connection fails, SQLAlchemy sees the
+    # disconnect and drops the whole pool, and the relay or the caller retries.
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size // 2, pool_recycle=1800)
 
 
 class Database(DependencyProvider):

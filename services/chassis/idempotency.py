@@ -4,13 +4,16 @@ import json
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.errors import Conflict, ValidationFailed
 from services.chassis.tables import CHASSIS
 
 keys = CHASSIS.tables["idempotency_keys"]
 MAX_KEY_LENGTH = 255
+# Plain SQL: SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT.
+CLAIM_KEY = sa.text("INSERT INTO idempotency_keys (caller_id, key, operation, request_hash)"
+                    " VALUES (:caller_id, :key, :operation, :request_hash)"
+                    " ON CONFLICT DO NOTHING RETURNING key")
 
 
 def run_once(
@@ -29,10 +32,8 @@ def run_once(
         raise ValidationFailed("Idempotency-Key is too long",
                                {"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]})
     digest = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
-    claimed = tx.execute(
-        insert(keys).values(caller_id=caller_id, key=key, operation=operation, request_hash=digest)
-        .on_conflict_do_nothing().returning(keys.c.key)
-    ).first()
+    claimed = tx.execute(CLAIM_KEY, {"caller_id": caller_id, "key": key, "operation": operation,
+                                     "request_hash": digest}).first()
     if claimed is None:
         row = tx.execute(sa.select(keys).where(keys.c.caller_id == caller_id, keys.c.key == key)).first()
         if row.operation != operation or row.request_hash != digest:

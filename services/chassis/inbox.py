@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 inbox = CHASSIS.tables["inbox"]
 parked = CHASSIS.tables["parked_events"]
 
+# Plain SQL: SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT.
+RECORD_IN_INBOX = sa.text("INSERT INTO inbox (event_id, handler) VALUES (:event_id, :handler)"
+                          " ON CONFLICT DO NOTHING RETURNING event_id")
 ATTEMPTS = 4
 BASE_DELAY = 0.2
 
@@ -42,10 +45,8 @@ def handle_event(
     for attempt in range(1, attempts + 1):
         try:
             with db.transaction(correlation_id=envelope.get("correlation_id")) as tx:
-                first = tx.execute(
-                    insert(inbox).values(event_id=envelope["event_id"], handler=handler)
-                    .on_conflict_do_nothing().returning(inbox.c.event_id)
-                ).first()
+                first = tx.execute(RECORD_IN_INBOX, {"event_id": envelope["event_id"],
+                                                     "handler": handler}).first()
                 if first is None:
                     return Outcome.DUPLICATE
                 effect(tx)

@@ -114,7 +114,6 @@ class RelayResult:
 
 def relay_batch(engine: Engine, publisher: EventPublisher, batch_size: int = 100) -> RelayResult:
     """Publish up to ``batch_size`` pending events in order; stop at the first failure."""
-    published = 0
     with engine.begin() as conn:
         rows = conn.execute(
             sa.select(outbox.c.id, outbox.c.envelope, outbox.c.attempts, outbox.c.next_attempt_at)
@@ -124,27 +123,31 @@ def relay_batch(engine: Engine, publisher: EventPublisher, batch_size: int = 100
             .with_for_update(skip_locked=True)
         ).all()
         now = datetime.now(timezone.utc)
+        done: list[int] = []
+        retry_in = None
         for row in rows:
             if row.next_attempt_at > now:
-                return RelayResult(published, (row.next_attempt_at - now).total_seconds())
+                retry_in = (row.next_attempt_at - now).total_seconds()
+                break
             try:
                 publisher.publish(row.envelope)
             except Exception as exc:
                 attempts = row.attempts + 1
-                delay = backoff_seconds(attempts)
+                retry_in = backoff_seconds(attempts)
                 conn.execute(sa.update(outbox).where(outbox.c.id == row.id).values(
                     attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:1000],
-                    next_attempt_at=now + timedelta(seconds=delay),
+                    next_attempt_at=now + timedelta(seconds=retry_in),
                 ))
                 log.warning("outbox relay: publish failed (attempt %s), retry in %.1fs: %s",
-                            attempts, delay, exc)
-                return RelayResult(published, delay)
-            conn.execute(sa.update(outbox).where(outbox.c.id == row.id).values(
-                state="published", attempts=row.attempts + 1, published_at=sa.func.now(),
+                            attempts, retry_in, exc)
+                break
+            done.append(row.id)
+        if done:
+            conn.execute(sa.update(outbox).where(outbox.c.id.in_(done)).values(
+                state="published", attempts=outbox.c.attempts + 1, published_at=sa.func.now(),
                 last_error=None,
             ))
-            published += 1
-    return RelayResult(published, None)
+    return RelayResult(len(done), retry_in)
 
 
 class Relay:

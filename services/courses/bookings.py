@@ -2,7 +2,6 @@
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
 from services.chassis.errors import Forbidden, NotFound, ValidationFailed
@@ -19,6 +18,17 @@ from services.courses.schedule import booking_closed_reason
 from services.courses.visibility import bookings_of, readable_by, run_by
 
 BOOKERS = (*ALLIANCE_ROLES, Role.SCHOOL_USER)
+# Plain SQL: SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT, and
+# this is the hottest statement of a booking rush. A participant who already
+# holds a live place makes it insert nothing (uq_bookings_live_participant).
+INSERT_BOOKING = sa.text("""
+    INSERT INTO bookings (course_id, school_urn, participant_name, participant_email,
+                          participant_role, status, waitlist_position, member_price,
+                          price_pence, booked_by)
+    VALUES (:course_id, :school_urn, :name, :email, :role, :status, :position, :member,
+            :price, :booked_by)
+    ON CONFLICT DO NOTHING
+    RETURNING *""")
 BOOKING = schemas.Booking()
 
 
@@ -27,9 +37,15 @@ def _own_school_only(caller: CallerScope, urn: str) -> None:
         raise Forbidden("a school user books and cancels for their own school only")
 
 
-def _member_regions(tx: Transaction, urn: str) -> list[str]:
-    return list(tx.execute(sa.select(memberships.c.region_id).where(
-        memberships.c.school_urn == urn, memberships.c.status == "active")).scalars())
+def _school(tx: Transaction, urn: str) -> tuple[str, list[str]]:
+    """The school's name and the regions where it is an active member (one round trip)."""
+    # As text: psycopg2 hands a uuid[] back as one unparsed string.
+    regions = sa.func.array(sa.select(sa.cast(memberships.c.region_id, sa.Text)).where(
+        memberships.c.school_urn == urn, memberships.c.status == "active").scalar_subquery())
+    row = tx.execute(sa.select(schools.c.name, regions).where(schools.c.urn == urn)).first()
+    if row is None:
+        raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
+    return row[0], list(row[1])
 
 
 def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> dict:
@@ -40,24 +56,23 @@ def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> di
     closed = booking_closed_reason(course["status"], course["booking_closes_at"], course["starts_at"], now)
     if closed:
         raise NotOpenForBooking(closed)
-    if tx.execute(sa.select(schools.c.urn).where(schools.c.urn == data["school_urn"])).first() is None:
-        raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
-    member = pricing.pays_member_price(course["region_id"], _member_regions(tx, data["school_urn"]))
+    school_name, member_regions = _school(tx, data["school_urn"])
+    member = pricing.pays_member_price(course["region_id"], member_regions)
     placement = waitlist.place(course["capacity"], course["confirmed_count"], course["waitlist_count"])
     participant = data["participant"]
-    booking = tx.execute(insert(bookings).values(
-        course_id=course["id"], school_urn=data["school_urn"], participant_name=participant["name"],
-        participant_email=participant["email"].strip(), participant_role=participant.get("role"),
-        status=placement.status, waitlist_position=placement.waitlist_position, member_price=member,
-        price_pence=pricing.place_price(member, course["price_member_pence"], course["price_non_member_pence"]),
-        booked_by=caller.user_id,
-    ).on_conflict_do_nothing().returning(*bookings.c)).mappings().first()
+    booking = tx.execute(INSERT_BOOKING, {
+        "course_id": course["id"], "school_urn": data["school_urn"], "name": participant["name"],
+        "email": participant["email"].strip(), "role": participant.get("role"),
+        "status": placement.status, "position": placement.waitlist_position, "member": member,
+        "price": pricing.place_price(member, course["price_member_pence"], course["price_non_member_pence"]),
+        "booked_by": caller.user_id,
+    }).mappings().first()
     if booking is None:
         raise AlreadyBooked(f"{participant['email']} already holds a place on this course")
     counter = "confirmed_count" if placement.status == "confirmed" else "waitlist_count"
     tx.execute(sa.update(courses).where(courses.c.id == course["id"])
                .values({counter: courses.c[counter] + 1}))
-    emit(tx, f"booking_{placement.status}", booking_record(tx, dict(booking), course), course)
+    emit(tx, f"booking_{placement.status}", booking_record(tx, dict(booking), course, school_name), course)
     return BOOKING.dump(booking)
 
 

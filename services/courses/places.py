@@ -12,9 +12,10 @@ from services.courses.events import emit
 from services.courses.models import bookings, courses, schools
 
 
-def booking_record(tx: Transaction, booking: dict, course: dict) -> dict:
+def booking_record(tx: Transaction, booking: dict, course: dict, school_name: str | None = None) -> dict:
     """A booking with what its events carry: course title, alliance, region, school name."""
-    school_name = tx.execute(sa.select(schools.c.name).where(schools.c.urn == booking["school_urn"])).scalar()
+    if school_name is None:
+        school_name = tx.execute(sa.select(schools.c.name).where(schools.c.urn == booking["school_urn"])).scalar()
     return {**booking, "course_title": course["title"], "alliance_id": course["alliance_id"],
             "region_id": course["region_id"], "school_name": school_name}
 

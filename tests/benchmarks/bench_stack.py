@@ -1,0 +1,59 @@
+"""A stack of its own for a benchmark: fresh databases and vhost, removed afterwards."""
+import os
+import secrets
+import socket
+import subprocess
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import requests
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from deploy.stack import Stack
+
+ADMIN_EMAIL = "bench@alliance.test"
+ADMIN_PASSWORD = "bench-admin-password"
+SERVICES = ("membership", "courses")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[Stack, str]]:
+    """Yield the running stack and the admin's token; tear everything down after."""
+    run = uuid.uuid4().hex[:8]
+    server = make_url(os.environ.get("MEMBERSHIP_DB_URL",
+                                     "postgresql://postgres@127.0.0.1:5432/alliance_membership"))
+    vhost = f"alliance_bench_{run}"
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True)
+    databases = {s: f"alliance_bench_{run}_{s}" for s in SERVICES}
+    env = {
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "GATEWAY_PORT": str(_free_port()),
+        "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
+        "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", "MAX_WORKERS": str(workers),
+        **{f"{s.upper()}_DB_URL": server.set(database=d).render_as_string(hide_password=False)
+           for s, d in databases.items()},
+    }
+    stack = Stack(env, run_dir=Path(tempfile.mkdtemp(prefix="bench-")), replicas=replicas)
+    stack.up(timeout=120)
+    try:
+        token = requests.post(f"{stack.base_url}/api/v1/auth/token",
+                              json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).json()["access_token"]
+        yield stack, token
+    finally:
+        stack.down()
+        admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in databases.values():
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False)
