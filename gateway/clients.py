@@ -4,6 +4,7 @@ from typing import Any
 
 import eventlet
 from kombu.exceptions import OperationalError
+from nameko.constants import NON_PERSISTENT
 from nameko.exceptions import RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
@@ -42,8 +43,10 @@ class Clients:
         self._worker_ctx.data["correlation_id"] = request_id
 
     def call(self, service: str, method: str, *args: Any, timeout: float | None = None) -> Any:
+        # Confirmed, so that a call to a service with no queue is refused at
+        # once (503); transient, since a call outliving its timeout is useless.
         proxy = ServiceProxy(self._worker_ctx, service, self._reply_listener,
-                             retry_policy=PUBLISH_RETRY)
+                             retry_policy=PUBLISH_RETRY, delivery_mode=NON_PERSISTENT)
         timer = eventlet.Timeout(timeout or self._timeout)
         try:
             return getattr(proxy, method).call_async(*args).result()

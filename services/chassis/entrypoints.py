@@ -2,7 +2,7 @@
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, LOGIN_METHOD_CONFIG_KEY,
-    SERIALIZER_CONFIG_KEY,
+    NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
 )
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
@@ -10,9 +10,10 @@ from services.chassis.errors import ServiceError
 
 
 class _ReplyPublisher(Publisher):
-    # A confirm on a reply buys the caller nothing (a lost reply is a timeout
-    # either way) and costs the broker and the service a round trip per call.
+    # Neither a confirm nor a disk write on a reply buys the caller anything (a
+    # lost reply is a timeout either way); both cost a round trip per call.
     use_confirms = False
+    delivery_mode = NON_PERSISTENT
 
 
 class _Responder(Responder):

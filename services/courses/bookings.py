@@ -18,17 +18,27 @@ from services.courses.schedule import booking_closed_reason
 from services.courses.visibility import bookings_of, readable_by, run_by
 
 BOOKERS = (*ALLIANCE_ROLES, Role.SCHOOL_USER)
-# Plain SQL: SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT, and
-# this is the hottest statement of a booking rush. A participant who already
-# holds a live place makes it insert nothing (uq_bookings_live_participant).
+# The hottest statement of a booking rush, in one round trip: the booking, and
+# the course's count of confirmed or waitlisted places (its row is already
+# locked by this transaction). A participant who already holds a live place
+# makes it insert and count nothing (uq_bookings_live_participant). Plain SQL:
+# SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT.
 INSERT_BOOKING = sa.text("""
-    INSERT INTO bookings (course_id, school_urn, participant_name, participant_email,
-                          participant_role, status, waitlist_position, member_price,
-                          price_pence, booked_by)
-    VALUES (:course_id, :school_urn, :name, :email, :role, :status, :position, :member,
-            :price, :booked_by)
-    ON CONFLICT DO NOTHING
-    RETURNING *""")
+    WITH placed AS (
+        INSERT INTO bookings (course_id, school_urn, participant_name, participant_email,
+                              participant_role, status, waitlist_position, member_price,
+                              price_pence, booked_by)
+        VALUES (:course_id, :school_urn, :name, :email, :role, :status, :position, :member,
+                :price, :booked_by)
+        ON CONFLICT DO NOTHING
+        RETURNING *
+    ), counted AS (
+        UPDATE courses
+        SET confirmed_count = confirmed_count + (CASE WHEN :status = 'confirmed' THEN 1 ELSE 0 END),
+            waitlist_count = waitlist_count + (CASE WHEN :status = 'waitlisted' THEN 1 ELSE 0 END)
+        WHERE id = :course_id AND EXISTS (SELECT 1 FROM placed)
+    )
+    SELECT * FROM placed""")
 BOOKING = schemas.Booking()
 
 
@@ -69,9 +79,6 @@ def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> di
     }).mappings().first()
     if booking is None:
         raise AlreadyBooked(f"{participant['email']} already holds a place on this course")
-    counter = "confirmed_count" if placement.status == "confirmed" else "waitlist_count"
-    tx.execute(sa.update(courses).where(courses.c.id == course["id"])
-               .values({counter: courses.c[counter] + 1}))
     emit(tx, f"booking_{placement.status}", booking_record(tx, dict(booking), course, school_name), course)
     return BOOKING.dump(booking)
 
