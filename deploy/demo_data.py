@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import requests
@@ -115,6 +117,31 @@ USERS = [
 ]
 
 
+# alliance, title, programme, area, visibility, capacity, member / non-member price, days away, sessions
+COURSES = [
+    ("Leicester Teaching School (LeTS)", "Early career teachers: the full induction programme", "ect", "ecf",
+     "region", 40, 0, 45000, 21, 3),
+    ("Leicester Teaching School (LeTS)", "NPQ for Senior Leadership", "npq", "npq", "region", 30, 95000, 125000, 35, 4),
+    ("Oadby Learning Partnership", "Leading maths across the primary school", "subject_cpd", "cpd",
+     "alliance", 20, 15000, 22500, 14, 2),
+    ("Oadby Learning Partnership", "Governors: understanding your school's data", "governors", "cpd",
+     "public", 60, 4500, 6000, 28, 1),
+]
+
+
+def course_body(alliance_id: str, title: str, programme: str, area: str, visibility: str, capacity: int,
+                member: int, non_member: int, days_away: int, sessions: int) -> dict[str, Any]:
+    first = (datetime.now(timezone.utc) + timedelta(days=days_away)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return {
+        "alliance_id": alliance_id, "title": title, "programme": programme, "area": area,
+        "visibility": visibility, "capacity": capacity, "price_member_pence": member,
+        "price_non_member_pence": non_member, "cancellation_deadline_days": 7,
+        "sessions": [{"starts_at": (first + timedelta(weeks=n)).isoformat(),
+                      "ends_at": (first + timedelta(weeks=n, hours=6)).isoformat(), "venue": "Rushey Mead Academy"}
+                     for n in range(sessions)],
+    }
+
+
 class Client:
     """The gateway API as the admin; ``create`` treats 409 as already present."""
 
@@ -147,6 +174,16 @@ class Client:
             return None
         self._check(response, f"POST {path}")
         return response.json()
+
+    def create_when_known(self, path: str, body: dict[str, Any], seconds: float = 15) -> dict[str, Any]:
+        """Create, retrying while the service has not yet had the events it needs (422)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            response = self.session.post(f"{self.base_url}{path}", json=body, timeout=10)
+            if response.status_code != 422 or time.monotonic() > deadline:
+                self._check(response, f"POST {path}")
+                return response.json()
+            time.sleep(0.2)
 
     @staticmethod
     def _check(response: requests.Response, what: str) -> None:
@@ -218,6 +255,11 @@ def seed(client: Client, force: bool = False) -> bool:
         if urn:
             body["school_urn"] = urn
         report("user", f"{role:20} {email}", client.create("/api/v1/users", body))
+
+    for alliance, title, *details in COURSES:
+        course = client.create_when_known("/api/v1/courses", course_body(alliances[alliance]["id"], title, *details))
+        client.create(f"/api/v1/courses/{course['id']}/publish", {})
+        report("course", f"{title} ({alliance})", course)
 
     print(f"demo users' password: {DEMO_PASSWORD}")
     return True

@@ -1,4 +1,5 @@
-"""Create every service's database, migrate it, and create the first platform admin.
+"""Create every service's database, migrate it, create the first platform admin,
+and declare every service's event queues on the broker.
 
 Run once before the services start (compose's ``migrate`` service, ``make up``).
 Each service also runs the same migrations at start, so this is a no-op for
@@ -7,10 +8,14 @@ a database already at head.
 import logging
 import sys
 
-from services.chassis.config import db_url
+from services.chassis.config import amqp_uri, db_url
+from services.chassis.event_queues import declare_event_queues
 from services.chassis.migrations import migrate
+from services.courses.service import CoursesService
 from services.membership.bootstrap import ensure_platform_admin
 
+# Services that consume events: their queues exist before anything is published.
+CONSUMERS = (CoursesService,)
 # Services with a database, in the order their migrations run.
 MIGRATIONS = {
     "membership": ensure_platform_admin,
@@ -23,6 +28,9 @@ def main() -> int:
     for service, after in MIGRATIONS.items():
         migrate(f"services.{service}", db_url(service), after=after)
         logging.info("%s: database ready", service)
+    for consumer in CONSUMERS:
+        queues = declare_event_queues(consumer, amqp_uri())
+        logging.info("%s: %d event queues declared", consumer.name, len(queues))
     return 0
 
 

@@ -51,3 +51,17 @@ def test_copies_apply_each_event_once_and_ignore_older_ones(service_db, run_serv
     wait_until(lambda: len(rows(url, inbox)) == 3, timeout=10)
     [membership] = rows(url, memberships)
     assert membership["status"] == "ended"
+
+
+def test_an_event_published_before_the_consumer_first_runs_is_kept(service_db, run_service, broker):
+    from services.chassis.event_queues import declare_event_queues
+    fresh_broker = broker.separate_uri("deploy_order")
+    url = service_db("courses")
+    queues = declare_event_queues(CoursesService, fresh_broker)
+    assert "evt-membership-alliance_created--courses.on_alliance_created" in queues
+    publish(fresh_broker, make_envelope("membership", "alliance_created", {
+        "id": ALLIANCE, "region_id": REGION, "name": "Step", "kind": "teaching_school_alliance"}))
+
+    run_service(CoursesService, amqp_uri=fresh_broker)
+    [copied] = wait_until(lambda: rows(url, alliances), timeout=10)
+    assert copied["name"] == "Step"
