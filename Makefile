@@ -4,6 +4,7 @@
 #                 (DEMO_DATA=0 to skip); returns once GET /ready answers 200
 #   make down     stop what `make up` started
 #   make test     every test (they create their own databases)
+#   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one)
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
@@ -15,7 +16,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test bench bench-schools compose-check services venv
+.PHONY: up down status logs test lint bench bench-schools compose-check services venv
 
 venv: $(STAMP)
 
@@ -57,6 +58,9 @@ test: venv services
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	exit $$rc
+
+lint: venv
+	$(PY) -m ruff check services gateway deploy tests conftest.py
 
 bench: venv services
 	$(PY) -m tests.benchmarks.bench_bookings

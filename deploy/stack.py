@@ -270,7 +270,8 @@ class Stack:
         }
         published = [s for s in self.services.values() if s.ports and s.name not in self.one_shots]
         if len(published) != 1:
-            raise StackError(f"expected one long-running service publishing a port, found {[s.name for s in published]}")
+            names = [s.name for s in published]
+            raise StackError(f"expected one long-running service publishing a port, found {names}")
         self.http_service = published[0]
         self.replicas = dict(replicas or {})
         for name, count in self.replicas.items():

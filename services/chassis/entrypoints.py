@@ -1,8 +1,12 @@
 """Entrypoint decorators with the chassis' defaults."""
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, LOGIN_METHOD_CONFIG_KEY,
-    NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    NON_PERSISTENT,
+    SERIALIZER_CONFIG_KEY,
 )
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 

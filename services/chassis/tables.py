@@ -1,7 +1,18 @@
 """Tables the chassis keeps in every service's own database."""
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Identity, Index, Integer, MetaData, String, Table, Text,
-    UniqueConstraint, func, text,
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 

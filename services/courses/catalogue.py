@@ -6,13 +6,14 @@ import sqlalchemy as sa
 from services.chassis.database import Transaction
 from services.chassis.errors import NotFound, ValidationFailed
 from services.chassis.pagination import paginate
+from services.chassis.requests import contains
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope
 from services.chassis.validation import is_uuid
 from services.courses import schemas, waitlist
 from services.courses.events import emit
-from services.courses.places import cancel_all, promote
 from services.courses.exceptions import CapacityBelowConfirmed, WrongCourseState
 from services.courses.models import alliances, course_sessions, courses
+from services.courses.places import cancel_all, promote
 from services.courses.visibility import listed_for, readable_by, run_by
 
 MANAGERS = ALLIANCE_ROLES
@@ -68,7 +69,7 @@ def list_courses(tx: Transaction, caller: CallerScope, filters: dict, page: dict
     if filters.get("region_id"):
         query = query.where(courses.c.region_id == filters["region_id"])
     if filters.get("q"):
-        pattern = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains(filters["q"])
         query = query.where(sa.or_(courses.c.title.ilike(pattern), courses.c.description.ilike(pattern)))
     result = paginate(tx, query, [courses.c.starts_at, courses.c.id], page, dict)
     result["items"] = [COURSE.dump(with_sessions(tx, course)) for course in result["items"]]

@@ -5,6 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.chassis.database import Transaction
 from services.chassis.errors import NotFound, ValidationFailed
 from services.chassis.pagination import paginate
+from services.chassis.requests import contains
 from services.chassis.scope import CallerScope, Role
 from services.chassis.validation import is_uuid
 from services.membership import schemas
@@ -94,7 +95,7 @@ def list_schools(tx: Transaction, caller: CallerScope, filters: dict, page: dict
     """The register of schools (public GIAS data): readable by every signed-in caller."""
     query = sa.select(schools)
     if filters.get("q"):
-        pattern = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains(filters["q"])
         query = query.where(sa.or_(schools.c.name.ilike(pattern), schools.c.urn == filters["q"]))
     if filters.get("local_authority"):
         query = query.where(sa.func.lower(schools.c.local_authority) == filters["local_authority"].lower())

@@ -1,7 +1,18 @@
 """The membership service's tables (its own database)."""
 from sqlalchemy import (
-    ARRAY, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table,
-    UniqueConstraint, func, text,
+    ARRAY,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 

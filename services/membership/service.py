@@ -1,13 +1,8 @@
 """The membership service: entrypoints and dependencies only."""
-from typing import Callable
-
-from marshmallow import Schema
-
-from services.chassis.database import Database, Transaction
+from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
-from services.chassis.idempotency import run_once
 from services.chassis.operations import ServiceOperations
-from services.chassis.scope import CallerScope, Role
+from services.chassis.requests import change, read
 from services.chassis.validation import load
 from services.membership import directory, memberships, schemas, system_leaders, users
 from services.membership.bootstrap import ensure_platform_admin
@@ -18,106 +13,89 @@ class MembershipService(ServiceOperations):
 
     db = Database(after_migrate=ensure_platform_admin)
 
-    def _change(self, scope: dict, roles: tuple[Role, ...], schema: Schema, data: dict,
-                change: Callable[[Transaction, CallerScope, dict], dict],
-                key: str | None = None, operation: str = "") -> dict:
-        """Check the role, then the body, then make the change (once per idempotency key)."""
-        caller = CallerScope.from_dict(scope)
-        caller.require(*roles)
-        payload = load(schema, data)
-        with self.db.transaction() as tx:
-            return run_once(tx, caller.user_id, key, operation,
-                            {k: v for k, v in payload.items() if k != "password"},
-                            lambda: change(tx, caller, payload))
-
-    def _read(self, scope: dict, read: Callable[[Transaction, CallerScope], dict]) -> dict:
-        caller = CallerScope.from_dict(scope)
-        with self.db.transaction() as tx:
-            return read(tx, caller)
-
     @rpc
     def create_region(self, scope, data, idempotency_key=None):
-        return self._change(scope, directory.REGION_CREATORS, schemas.RegionCreate(), data,
-                            directory.create_region, idempotency_key, "create_region")
+        return change(self.db, scope, directory.REGION_CREATORS, schemas.RegionCreate(), data,
+                      directory.create_region, idempotency_key, "create_region")
 
     @rpc
     def list_regions(self, scope, page=None):
-        return self._read(scope, lambda tx, caller: directory.list_regions(tx, caller, page))
+        return read(self.db, scope, lambda tx, caller: directory.list_regions(tx, caller, page))
 
     @rpc
     def get_region(self, scope, region_id):
-        return self._read(scope, lambda tx, caller: directory.get_region(tx, caller, region_id))
+        return read(self.db, scope, lambda tx, caller: directory.get_region(tx, caller, region_id))
 
     @rpc
     def create_alliance(self, scope, data, idempotency_key=None):
-        return self._change(scope, directory.ALLIANCE_CREATORS, schemas.AllianceCreate(), data,
-                            directory.create_alliance, idempotency_key, "create_alliance")
+        return change(self.db, scope, directory.ALLIANCE_CREATORS, schemas.AllianceCreate(), data,
+                      directory.create_alliance, idempotency_key, "create_alliance")
 
     @rpc
     def list_alliances(self, scope, filters=None, page=None):
         wanted = load(schemas.AllianceFilters(), filters or {})
-        return self._read(scope, lambda tx, caller: directory.list_alliances(tx, caller, wanted, page))
+        return read(self.db, scope, lambda tx, caller: directory.list_alliances(tx, caller, wanted, page))
 
     @rpc
     def get_alliance(self, scope, alliance_id):
-        return self._read(scope, lambda tx, caller: directory.get_alliance(tx, caller, alliance_id))
+        return read(self.db, scope, lambda tx, caller: directory.get_alliance(tx, caller, alliance_id))
 
     @rpc
     def register_school(self, scope, data, idempotency_key=None):
-        return self._change(scope, directory.SCHOOL_REGISTRARS, schemas.SchoolCreate(), data,
-                            directory.register_school, idempotency_key, "register_school")
+        return change(self.db, scope, directory.SCHOOL_REGISTRARS, schemas.SchoolCreate(), data,
+                      directory.register_school, idempotency_key, "register_school")
 
     @rpc
     def list_schools(self, scope, filters=None, page=None):
         wanted = load(schemas.SchoolFilters(), filters or {})
-        return self._read(scope, lambda tx, caller: directory.list_schools(tx, caller, wanted, page))
+        return read(self.db, scope, lambda tx, caller: directory.list_schools(tx, caller, wanted, page))
 
     @rpc
     def get_school(self, scope, urn):
-        return self._read(scope, lambda tx, caller: directory.get_school(tx, caller, urn))
+        return read(self.db, scope, lambda tx, caller: directory.get_school(tx, caller, urn))
 
     @rpc
     def add_member(self, scope, alliance_id, data, idempotency_key=None):
-        return self._change(
-            scope, memberships.MANAGERS, schemas.MembershipCreate(), data,
+        return change(
+            self.db, scope, memberships.MANAGERS, schemas.MembershipCreate(), data,
             lambda tx, caller, payload: memberships.add_member(tx, caller, alliance_id, payload),
             idempotency_key, f"add_member:{alliance_id}")
 
     @rpc
     def list_members(self, scope, alliance_id, filters=None, page=None):
         wanted = load(schemas.MemberFilters(), filters or {})
-        return self._read(scope, lambda tx, caller: memberships.list_members(
+        return read(self.db, scope, lambda tx, caller: memberships.list_members(
             tx, caller, alliance_id, wanted["status"], page))
 
     @rpc
     def change_member_tier(self, scope, alliance_id, urn, data):
-        return self._change(
-            scope, memberships.MANAGERS, schemas.MembershipUpdate(), data,
+        return change(
+            self.db, scope, memberships.MANAGERS, schemas.MembershipUpdate(), data,
             lambda tx, caller, payload: memberships.change_tier(tx, caller, alliance_id, urn, payload))
 
     @rpc
     def end_membership(self, scope, alliance_id, urn):
-        return self._read(scope, lambda tx, caller: memberships.end_membership(
+        return read(self.db, scope, lambda tx, caller: memberships.end_membership(
             tx, caller, alliance_id, urn))
 
     @rpc
     def designate_system_leader(self, scope, data, idempotency_key=None):
-        return self._change(scope, system_leaders.DESIGNATORS, schemas.SystemLeaderCreate(), data,
-                            system_leaders.designate, idempotency_key, "designate_system_leader")
+        return change(self.db, scope, system_leaders.DESIGNATORS, schemas.SystemLeaderCreate(), data,
+                      system_leaders.designate, idempotency_key, "designate_system_leader")
 
     @rpc
     def list_system_leaders(self, scope, filters=None, page=None):
         wanted = load(schemas.SystemLeaderFilters(), filters or {})
-        return self._read(scope, lambda tx, caller: system_leaders.list_leaders(tx, caller, wanted, page))
+        return read(self.db, scope, lambda tx, caller: system_leaders.list_leaders(tx, caller, wanted, page))
 
     @rpc
     def create_user(self, scope, data, idempotency_key=None):
-        return self._change(scope, users.USER_CREATORS, schemas.UserCreate(), data,
-                            users.create_user, idempotency_key, "create_user")
+        return change(self.db, scope, users.USER_CREATORS, schemas.UserCreate(), data,
+                      users.create_user, idempotency_key, "create_user")
 
     @rpc
     def get_me(self, scope):
-        return self._read(scope, users.get_user)
+        return read(self.db, scope, users.get_user)
 
     @rpc
     def authenticate(self, credentials):

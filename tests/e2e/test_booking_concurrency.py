@@ -4,10 +4,10 @@ import pytest
 import requests
 
 from deploy.stack import Stack
-from tests.events import EventSubscriber
 from tests.e2e.api import Api
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, stack_env
 from tests.e2e.courses_world import build, published_course, wait_for_copies
+from tests.events import EventSubscriber
 
 pytestmark = pytest.mark.e2e
 RUSH = 200

@@ -1,6 +1,5 @@
 """The contract's conventions: request ids, idempotency, limits, pagination, operations."""
 import pytest
-import requests
 
 from tests.e2e.api import school
 

@@ -1,8 +1,7 @@
 """Courses and bookings over HTTP: the catalogue, visibility, pricing, the waitlist, attendance."""
 import pytest
 
-from tests.e2e.courses_world import (build, course_body, eventually, published_course, soon,
-                                     wait_for_copies)
+from tests.e2e.courses_world import build, course_body, eventually, published_course, soon, wait_for_copies
 
 pytestmark = pytest.mark.e2e
 
@@ -171,7 +170,8 @@ def test_attending_every_session_completes_a_booking(world, schools):
     first, second = [world.a1_staff.post(path, {"school_urn": urn, "participant": participant(n, "a")}).json()
                      for n in range(2)]
     day = f"/api/v1/courses/{course['id']}/sessions"
-    assert world.a1_staff.post(f"{day}/0/attendance", {"attended": [first["id"], second["id"]]}).json()["completed"] == []
+    both = world.a1_staff.post(f"{day}/0/attendance", {"attended": [first["id"], second["id"]]}).json()
+    assert both["completed"] == []
     result = world.a1_staff.post(f"{day}/1/attendance", {"attended": [first["id"]]}).json()
     assert result["completed"] == [first["id"]]
     assert world.a1_staff.get(f"/api/v1/bookings/{first['id']}").json()["status"] == "completed"

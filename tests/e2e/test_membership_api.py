@@ -146,7 +146,7 @@ def test_system_leaders(world, admin):
     assert set(bad["errors"]) == {"email", "designation", "specialisms", "days_available"}
 
     send = world.a2_admin.get("/api/v1/system-leaders", params={"specialism": "send"}).json()["items"]
-    assert [l["id"] for l in send] == [leader["id"]]
+    assert [found["id"] for found in send] == [leader["id"]]
     assert world.a2_admin.get("/api/v1/system-leaders", params={"specialism": "maths"}).json()["items"] == []
     assert world.coordinator2.get("/api/v1/system-leaders").json()["items"] == []
     problem(world.school_user.get("/api/v1/system-leaders"), 403)

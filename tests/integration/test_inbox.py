@@ -1,11 +1,12 @@
 """Idempotent handlers with the real broker and database: once, or parked and replayable."""
 import pytest
 import sqlalchemy as sa
+
 from services.chassis.envelope import make_envelope
 from services.chassis.scope import SYSTEM
 from services.chassis.tables import CHASSIS
-from tests.integration.probe.models import schools_seen, switch
 from tests.events import publish
+from tests.integration.probe.models import schools_seen, switch
 from tests.integration.probe.service import ProbeService
 from tests.tcp_proxy import wait_until
 
