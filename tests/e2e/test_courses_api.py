@@ -181,3 +181,15 @@ def test_attending_every_session_completes_a_booking(world, schools):
                                           {"attended": ["00000000-0000-0000-0000-000000000000"]}), 422)
     assert "attended" in unknown["errors"]
     problem(world.school_user.post(f"{day}/0/attendance", {"attended": []}), 403)
+
+
+def test_editing_a_published_course_tells_the_others(world, schools, stack_events):
+    stack_events.bind("courses", "course_updated")
+    course = published_course(world.a1_staff, world.a1["id"], title="Before")
+    edited = world.a1_staff.patch(f"/api/v1/courses/{course['id']}", {"title": "After", "capacity": 60})
+    assert edited.status_code == 200 and edited.json()["title"] == "After"
+    [event] = stack_events.wait_for("course_updated")
+    assert event["data"]["id"] == course["id"] and event["data"]["capacity"] == 60
+    assert event["alliance_id"] == world.a1["id"] and event["region_id"] == world.region1["id"]
+    problem(world.a1_staff.patch(f"/api/v1/courses/{course['id']}", {"status": "draft"}), 422)
+    problem(world.a2_admin.patch(f"/api/v1/courses/{course['id']}", {"title": "Mine"}), 404)
