@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from services.chassis.database import Transaction
 from services.chassis.errors import NotFound, ValidationFailed
 from services.chassis.pagination import paginate
-from services.chassis.requests import contains
+from services.chassis.request_pipeline import contains
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope
 from services.chassis.validation import is_uuid
 from services.courses import schemas, waitlist

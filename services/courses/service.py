@@ -3,7 +3,7 @@ from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
 from services.chassis.inbox import idempotent_handler
 from services.chassis.operations import ServiceOperations
-from services.chassis.requests import change, read
+from services.chassis.request_pipeline import change, read
 from services.chassis.validation import load
 from services.courses import attendance, bookings, catalogue, copies, schemas
 

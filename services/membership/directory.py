@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.chassis.database import Transaction
 from services.chassis.errors import NotFound, ValidationFailed
 from services.chassis.pagination import paginate
-from services.chassis.requests import contains
+from services.chassis.request_pipeline import contains
 from services.chassis.scope import CallerScope, Role
 from services.chassis.validation import is_uuid
 from services.membership import schemas

@@ -2,7 +2,7 @@
 from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
 from services.chassis.operations import ServiceOperations
-from services.chassis.requests import change, read
+from services.chassis.request_pipeline import change, read
 from services.chassis.validation import load
 from services.membership import directory, memberships, schemas, system_leaders, users
 from services.membership.bootstrap import ensure_platform_admin

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import peak_memory_mib, run_load
+from tests.benchmarks.measure import peak_memory_mib, reference_loop_seconds, run_load
 
 COURSES = 20
 CAPACITY = 150
@@ -125,6 +125,7 @@ def main() -> None:
         print(f"{len(courses)} courses x {CAPACITY} places, {len(urns)} schools; {args.clients} clients for "
               f"{args.seconds:.0f}s; MAX_WORKERS={args.workers}; courses replicas={args.courses_replicas}; "
               f"{os.cpu_count()} cores")
+        print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
         numbers = itertools.count()
         rush = run_load(stack.base_url, token, "POST /api/v1/courses/{id}/bookings", args.clients, args.seconds,
                         lambda c, n: ("POST", f"/api/v1/courses/{random.choice(ids)}/bookings", {
@@ -135,6 +136,7 @@ def main() -> None:
         print(f"invariants hold: {check(api, courses, set(urns[:30]))}")
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
+        print(f"reference loop after: {reference_loop_seconds():.2f} s")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import random
 import requests
 
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import peak_memory_mib, run_load
+from tests.benchmarks.measure import peak_memory_mib, reference_loop_seconds, run_load
 
 
 def seed(base_url: str, token: str, count: int) -> list[str]:
@@ -39,6 +39,7 @@ def main() -> None:
         urns = seed(base, token, 500)
         print(f"stack up at {base}; {len(urns)} schools seeded; {args.clients} clients, "
               f"{args.seconds:.0f}s per phase, MAX_WORKERS={args.workers}, {os.cpu_count()} cores")
+        print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
         read = lambda c, n: ("GET", f"/api/v1/schools/{random.choice(urns)}", None)  # noqa: E731
         run_load(base, token, "warm-up", args.clients, 3, read)
         reads = run_load(base, token, "GET  /api/v1/schools/{urn}", args.clients, args.seconds, read)
@@ -51,6 +52,7 @@ def main() -> None:
         print(writes.report())
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
+        print(f"reference loop after: {reference_loop_seconds():.2f} s")
 
 
 if __name__ == "__main__":

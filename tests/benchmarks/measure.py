@@ -70,3 +70,14 @@ def peak_memory_mib(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def reference_loop_seconds() -> float:
+    """Time of a fixed pure-Python loop: how fast this host is right now.
+
+    Shared hosts vary (seen here: 0.43 s to 0.67 s on an idle machine), so a
+    benchmark prints this beside its figures to tell a slow host from slow code.
+    """
+    started = time.perf_counter()
+    sum(i * i for i in range(10**7))
+    return time.perf_counter() - started
