@@ -42,7 +42,6 @@ class RouteSpec:
     paginated: bool = False
     public: bool = False
     idempotent: bool = False
-    content_type: str = "application/json"
 
 
 ROUTES: list[RouteSpec] = []
@@ -131,7 +130,7 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
         if isinstance(result, Response):
             response = result
         else:
-            response = Response(json.dumps(result), status=spec.status, mimetype=spec.content_type)
+            response = Response(json.dumps(result), status=spec.status, mimetype="application/json")
     except Exception as exc:
         response = _error_response(exc)
     response.headers["X-Request-ID"] = request_id

@@ -5,7 +5,7 @@ import eventlet
 from kombu import Connection, Consumer, Queue
 from nameko.standalone.events import get_event_exchange
 
-from tests.tcp_proxy import wait_until
+from tests.waiting import wait_until
 
 
 class EventSubscriber:

@@ -1,6 +1,5 @@
 """A TCP proxy on loopback whose link can be cut and restored, to take the broker away."""
 import socket
-from typing import Callable
 
 import eventlet
 
@@ -66,15 +65,3 @@ class TcpProxy:
         eventlet.sleep(0.1)
         self._server.kill()
         self.listener.close()
-
-
-def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.1) -> object:
-    """Poll ``condition`` until it is truthy; fail after ``timeout`` seconds."""
-    deadline = eventlet.hubs.get_hub().clock() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if eventlet.hubs.get_hub().clock() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        eventlet.sleep(interval)

@@ -151,7 +151,7 @@ def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, f
                          page: dict | None) -> dict:
     caller.require(Role.REGIONAL_COORDINATOR, *ALLIANCE_ROLES)
     oversees = (courses.c.region_id == caller.region_id
-                if caller.role is Role.REGIONAL_COORDINATOR else run_by(caller))
+                if caller.is_coordinator else run_by(caller))
     course = find_course(tx, course_id, oversees)
     query = sa.select(bookings).where(bookings.c.course_id == course["id"])
     return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)

@@ -15,7 +15,7 @@ def listed_for(caller: CallerScope) -> sa.ColumnElement:
     public = courses.c.visibility == "public"
     if caller.is_admin:
         return sa.true()
-    if caller.role is Role.REGIONAL_COORDINATOR:
+    if caller.is_coordinator:
         return sa.or_(courses.c.region_id == caller.region_id, public)
     if caller.is_alliance_user:
         return sa.or_(courses.c.alliance_id == caller.alliance_id, public,
@@ -44,7 +44,7 @@ def run_by(caller: CallerScope) -> sa.ColumnElement:
 def readable_by(caller: CallerScope) -> sa.ColumnElement:
     """One course by id: any the caller runs or oversees, else a published one offered to them."""
     oversees = (courses.c.region_id == caller.region_id
-                if caller.role is Role.REGIONAL_COORDINATOR else sa.false())
+                if caller.is_coordinator else sa.false())
     return sa.or_(run_by(caller), oversees,
                   sa.and_(courses.c.status != "draft", listed_for(caller)))
 
@@ -53,7 +53,7 @@ def bookings_of(caller: CallerScope) -> sa.ColumnElement:
     """Bookings the caller may see; the query must join ``courses``."""
     if caller.is_admin:
         return sa.true()
-    if caller.role is Role.REGIONAL_COORDINATOR:
+    if caller.is_coordinator:
         return courses.c.region_id == caller.region_id
     if caller.is_alliance_user:
         return courses.c.alliance_id == caller.alliance_id

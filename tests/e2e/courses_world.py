@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e.api import Api, school
-from tests.tcp_proxy import wait_until
+from tests.waiting import wait_until
 
 PASSWORD = "a-long-enough-password"
 

@@ -8,7 +8,7 @@ from kombu import Connection
 from deploy.stack import Stack
 from tests.e2e.api import Api
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, stack_env
-from tests.tcp_proxy import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from services.chassis.envelope import make_envelope
 from services.courses.models import alliances, memberships
 from services.courses.service import CoursesService
 from tests.events import publish
-from tests.tcp_proxy import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 REGION, ALLIANCE, MEMBERSHIP = ("11111111-1111-1111-1111-111111111111",

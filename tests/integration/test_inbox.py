@@ -8,7 +8,7 @@ from services.chassis.tables import CHASSIS
 from tests.events import publish
 from tests.integration.probe.models import schools_seen, switch
 from tests.integration.probe.service import ProbeService
-from tests.tcp_proxy import wait_until
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 ADMIN = SYSTEM.to_dict()

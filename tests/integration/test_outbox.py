@@ -9,7 +9,8 @@ from services.chassis.outbox import EventPublisher, Relay, outbox, relay_batch
 from services.chassis.scope import SYSTEM
 from services.membership import directory
 from services.membership.service import MembershipService
-from tests.tcp_proxy import TcpProxy, wait_until
+from tests.tcp_proxy import TcpProxy
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 ADMIN = SYSTEM.to_dict()
