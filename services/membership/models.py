@@ -65,7 +65,12 @@ memberships = Table(
     Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id"), nullable=False),
     Column("school_urn", String(6), ForeignKey("schools.urn"), nullable=False, index=True),
     Column("tier", String(32), nullable=False),
+    # pending (asked by one side) -> active (accepted by the other) -> ended; or declined
     Column("status", String(16), nullable=False, server_default="active"),
+    Column("requested_by", String(16), nullable=False, server_default="alliance"),
+    Column("requested_by_user", String(64)),
+    Column("accepted_by_user", String(64)),
+    Column("accepted_at", DateTime(timezone=True)),
     Column("joined_on", Date, nullable=False, server_default=func.current_date()),
     Column("ended_on", Date),
     Column("mou_signed_on", Date),
@@ -73,9 +78,9 @@ memberships = Table(
     Column("subscription_pence", Integer),
     Column("paid_until", Date),
     _created(),
-    # One active membership of a school in an alliance, enforced by the database.
-    Index("uq_membership_active", "alliance_id", "school_urn", unique=True,
-          postgresql_where=text("status = 'active'")),
+    # One live (pending or active) membership of a school in an alliance, enforced by the database.
+    Index("uq_membership_live", "alliance_id", "school_urn", unique=True,
+          postgresql_where=text("status IN ('pending', 'active')")),
 )
 
 system_leaders = Table(
@@ -102,6 +107,18 @@ users = Table(
     Column("region_id", UUID(as_uuid=False), ForeignKey("regions.id")),
     Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id")),
     Column("school_urn", String(6), ForeignKey("schools.urn")),
+    Column("created_by", String(64)),
+    Column("deactivated_at", DateTime(timezone=True)),
     _created(),
     Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+    Index("ix_users_school", "school_urn", postgresql_where=text("school_urn IS NOT NULL")),
+)
+
+# Failed sign-ins per key ("account|client" or "client"), shared by every gateway replica.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("key", String(400), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("first_failure_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("blocked_until", DateTime(timezone=True)),
 )
