@@ -113,7 +113,7 @@ USERS = [
     ("staff.lets@alliance.local", "Chloe Webb", "alliance_staff", None, "Leicester Teaching School (LeTS)", None),
     ("admin.oadby@alliance.local", "Mark Ellison", "alliance_admin", None, "Oadby Learning Partnership", None),
     ("staff.oadby@alliance.local", "Nadia Hussain", "alliance_staff", None, "Oadby Learning Partnership", None),
-    ("office@brookside.alliance.local", "Jo Pritchard", "school_user", None, "Oadby Learning Partnership", "120017"),
+    ("office@brookside.alliance.local", "Jo Pritchard", "school_user", None, None, "120017"),
 ]
 
 

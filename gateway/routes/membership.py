@@ -48,7 +48,9 @@ class MembershipRoutes:
     def get_school(self, call: Call, urn: str) -> dict:
         return self.rpc.membership.get_school(call.caller, urn)
 
-    @route("POST", "/api/v1/alliances/{alliance_id}/members", "A school joins the alliance", TAG,
+    @route("POST", "/api/v1/alliances/{alliance_id}/members",
+           "Add a member: active when the platform admin or the region's coordinator adds it; "
+           "an alliance's invitation or a school's request is pending until the other side accepts", TAG,
            body=schemas.MembershipCreate, response=schemas.Membership, status=201, idempotent=True)
     def add_member(self, call: Call, alliance_id: str) -> dict:
         return self.rpc.membership.add_member(call.caller, alliance_id, call.body, call.idempotency_key)
@@ -63,10 +65,28 @@ class MembershipRoutes:
     def change_member_tier(self, call: Call, alliance_id: str, urn: str) -> dict:
         return self.rpc.membership.change_member_tier(call.caller, alliance_id, urn, call.body)
 
-    @route("DELETE", "/api/v1/alliances/{alliance_id}/members/{urn}", "End a membership", TAG,
+    @route("DELETE", "/api/v1/alliances/{alliance_id}/members/{urn}",
+           "End a membership or withdraw a pending one (the alliance's admin or the school)", TAG,
            response=schemas.Membership)
     def end_membership(self, call: Call, alliance_id: str, urn: str) -> dict:
         return self.rpc.membership.end_membership(call.caller, alliance_id, urn)
+
+    @route("POST", "/api/v1/alliances/{alliance_id}/members/{urn}/accept",
+           "Accept a pending membership (the side that did not ask; the region for a school with no users)",
+           TAG, response=schemas.Membership)
+    def accept_membership(self, call: Call, alliance_id: str, urn: str) -> dict:
+        return self.rpc.membership.accept_membership(call.caller, alliance_id, urn)
+
+    @route("POST", "/api/v1/alliances/{alliance_id}/members/{urn}/decline",
+           "Decline a pending membership (whoever may accept it)", TAG, response=schemas.Membership)
+    def decline_membership(self, call: Call, alliance_id: str, urn: str) -> dict:
+        return self.rpc.membership.decline_membership(call.caller, alliance_id, urn)
+
+    @route("GET", "/api/v1/schools/{urn}/memberships",
+           "A school's memberships and invitations, as far as the caller may see them", TAG,
+           response=schemas.Membership, query=schemas.MemberFilters, paginated=True)
+    def list_school_memberships(self, call: Call, urn: str) -> dict:
+        return self.rpc.membership.list_school_memberships(call.caller, urn, call.filters, call.page)
 
     @route("POST", "/api/v1/system-leaders", "Designate a system leader (NLE, LLE, SLE)", TAG,
            body=schemas.SystemLeaderCreate, response=schemas.SystemLeader, status=201,

@@ -61,7 +61,9 @@ def _school(tx: Transaction, urn: str) -> tuple[str, list[str]]:
 def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> dict:
     caller.require(*BOOKERS)
     _own_school_only(caller, data["school_urn"])
-    course = find_course(tx, course_id, readable_by(caller), lock=True)
+    # An alliance books places on its own courses; schools book any course offered to them.
+    where = run_by(caller) if caller.is_alliance_user else readable_by(caller)
+    course = find_course(tx, course_id, where, lock=True)
     now = datetime.now(timezone.utc)
     closed = booking_closed_reason(course["status"], course["booking_closes_at"], course["starts_at"], now)
     if closed:

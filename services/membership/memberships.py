@@ -1,24 +1,28 @@
-"""Schools' memberships of alliances: joining, changing tier, leaving."""
+"""Schools' memberships of alliances: invitations and requests, acceptance, tiers, leaving."""
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
-from services.chassis.errors import NotFound
+from services.chassis.errors import Forbidden, NotFound
 from services.chassis.pagination import paginate
 from services.chassis.scope import CallerScope, Role
 from services.chassis.validation import is_uuid
-from services.membership import schemas
+from services.membership import consent, schemas
 from services.membership.directory import require_school
 from services.membership.events import emit
 from services.membership.exceptions import AlreadyActiveMember
-from services.membership.models import alliances, memberships, schools
-from services.membership.visibility import in_managed_alliance
+from services.membership.models import alliances, memberships, schools, users
+from services.membership.visibility import in_managed_alliance, memberships_seen_by
 
 MEMBERSHIP = schemas.Membership()
-MANAGERS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+JOINERS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
+DECIDERS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
+TIER_SETTERS = (Role.ALLIANCE_ADMIN,)
 READERS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.ALLIANCE_STAFF)
+EVENTS = {consent.ACTIVE: "membership_started", consent.PENDING: "membership_requested",
+          consent.DECLINED: "membership_declined", consent.ENDED: "membership_ended"}
 
 
 def managed_alliance(tx: Transaction, caller: CallerScope, alliance_id: str) -> dict:
@@ -34,21 +38,111 @@ def managed_alliance(tx: Transaction, caller: CallerScope, alliance_id: str) -> 
     return row
 
 
+def _alliance_to_join(tx: Transaction, caller: CallerScope, alliance_id: str) -> dict:
+    """A school may ask to join any alliance it knows the id of; the others add to their own."""
+    if caller.role is not Role.SCHOOL_USER:
+        return managed_alliance(tx, caller, alliance_id)
+    row = is_uuid(alliance_id) and tx.execute(
+        sa.select(alliances).where(alliances.c.id == alliance_id)).mappings().first()
+    if not row:
+        raise NotFound("no such alliance")
+    return row
+
+
 def _record(row: dict, alliance: dict, school_name: str) -> dict:
     return {**row, "region_id": alliance["region_id"], "school_name": school_name}
 
 
+def _emit(tx: Transaction, record: dict) -> None:
+    emit(tx, EVENTS[record["status"]], record, region_id=record["region_id"],
+         alliance_id=record["alliance_id"])
+
+
 def add_member(tx: Transaction, caller: CallerScope, alliance_id: str, data: dict) -> dict:
-    caller.require(*MANAGERS)
-    alliance = managed_alliance(tx, caller, alliance_id)
+    caller.require(*JOINERS)
+    if caller.role is Role.SCHOOL_USER and data["school_urn"] != caller.school_urn:
+        raise Forbidden("a school user asks to join for their own school only")
+    alliance = _alliance_to_join(tx, caller, alliance_id)
     school = require_school(tx, data["school_urn"], "school_urn")
-    row = tx.execute(insert(memberships).values(alliance_id=alliance["id"], **data)
-                     .on_conflict_do_nothing().returning(*memberships.c)).mappings().first()
+    opening = consent.opening(caller)
+    accepted = {"accepted_by_user": caller.user_id, "accepted_at": sa.func.now()} \
+        if opening.status == consent.ACTIVE else {}
+    row = tx.execute(insert(memberships).values(
+        alliance_id=alliance["id"], status=opening.status, requested_by=opening.requested_by,
+        requested_by_user=caller.user_id, **accepted, **data,
+    ).on_conflict_do_nothing().returning(*memberships.c)).mappings().first()
     if row is None:
-        raise AlreadyActiveMember(f"school {data['school_urn']} is already an active member")
+        raise AlreadyActiveMember(f"school {data['school_urn']} is already a member or invited")
     record = _record(row, alliance, school["name"])
-    emit(tx, "membership_started", record, region_id=alliance["region_id"], alliance_id=alliance["id"])
+    _emit(tx, record)
     return MEMBERSHIP.dump(record)
+
+
+def _find(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, statuses: tuple) -> dict:
+    """The live membership if the caller may see it (alliance, region or the school), else 404."""
+    if not is_uuid(alliance_id):
+        raise NotFound("no such membership")
+    row = tx.execute(
+        sa.select(memberships, alliances.c.region_id, schools.c.name.label("school_name"))
+        .join(alliances, alliances.c.id == memberships.c.alliance_id)
+        .join(schools, schools.c.urn == memberships.c.school_urn)
+        .where(memberships.c.alliance_id == alliance_id, memberships.c.school_urn == urn,
+               memberships.c.status.in_(statuses), memberships_seen_by(caller))
+        .with_for_update(of=memberships)
+    ).mappings().first()
+    if row is None:
+        raise NotFound(f"school {urn} has no such membership of this alliance")
+    return dict(row)
+
+
+def _school_has_users(tx: Transaction, urn: str) -> bool:
+    return tx.execute(sa.select(users.c.id).where(
+        users.c.school_urn == urn, users.c.role == Role.SCHOOL_USER.value,
+        users.c.deactivated_at.is_(None)).limit(1)).first() is not None
+
+
+def _party(tx: Transaction, found: dict) -> consent.Party:
+    return consent.Party(found["alliance_id"], found["region_id"], found["school_urn"],
+                         found["requested_by"], _school_has_users(tx, found["school_urn"]))
+
+
+def _save(tx: Transaction, found: dict, **values: object) -> dict:
+    row = tx.execute(sa.update(memberships).where(memberships.c.id == found["id"])
+                     .values(**values).returning(*memberships.c)).mappings().one()
+    record = {**row, "region_id": found["region_id"], "school_name": found["school_name"]}
+    _emit(tx, record)
+    return MEMBERSHIP.dump(record)
+
+
+def decide(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, accept: bool) -> dict:
+    """Accept or decline a pending membership, as the side that did not ask for it."""
+    caller.require(*DECIDERS)
+    found = _find(tx, caller, alliance_id, urn, (consent.PENDING,))
+    if not consent.may_decide(caller, _party(tx, found)):
+        raise Forbidden("only the other side (or the region for a school with no users) decides")
+    if accept:
+        return _save(tx, found, status=consent.ACTIVE, accepted_by_user=caller.user_id,
+                     accepted_at=sa.func.now(), joined_on=date.today())
+    return _save(tx, found, status=consent.DECLINED, ended_on=date.today())
+
+
+def change_tier(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, data: dict) -> dict:
+    caller.require(*TIER_SETTERS)
+    found = _find(tx, caller, alliance_id, urn, (consent.ACTIVE,))
+    row = tx.execute(sa.update(memberships).where(memberships.c.id == found["id"])
+                     .values(tier=data["tier"]).returning(*memberships.c)).mappings().one()
+    record = {**row, "region_id": found["region_id"], "school_name": found["school_name"]}
+    emit(tx, "membership_changed", record, region_id=record["region_id"], alliance_id=record["alliance_id"])
+    return MEMBERSHIP.dump(record)
+
+
+def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str) -> dict:
+    """Either side ends an active membership or withdraws a pending one."""
+    caller.require(Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
+    found = _find(tx, caller, alliance_id, urn, consent.LIVE)
+    if not consent.may_end(caller, _party(tx, found)):
+        raise Forbidden("only the alliance's admin or the school ends a membership")
+    return _save(tx, found, status=consent.ENDED, ended_on=date.today())
 
 
 def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, status: str | None,
@@ -64,26 +158,15 @@ def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, status:
                     lambda row: MEMBERSHIP.dump({**row, "region_id": alliance["region_id"]}))
 
 
-def _update_active(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str,
-                   event_type: str, **values: object) -> dict:
-    caller.require(*MANAGERS)
-    alliance = managed_alliance(tx, caller, alliance_id)
-    row = tx.execute(sa.update(memberships).where(
-        memberships.c.alliance_id == alliance["id"], memberships.c.school_urn == urn,
-        memberships.c.status == "active",
-    ).values(**values).returning(*memberships.c)).mappings().first()
-    if row is None:
-        raise NotFound(f"school {urn} is not an active member")
-    name = tx.execute(sa.select(schools.c.name).where(schools.c.urn == urn)).scalar_one()
-    record = _record(row, alliance, name)
-    emit(tx, event_type, record, region_id=alliance["region_id"], alliance_id=alliance["id"])
-    return MEMBERSHIP.dump(record)
-
-
-def change_tier(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, data: dict) -> dict:
-    return _update_active(tx, caller, alliance_id, urn, "membership_changed", tier=data["tier"])
-
-
-def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str) -> dict:
-    return _update_active(tx, caller, alliance_id, urn, "membership_ended",
-                          status="ended", ended_on=date.today())
+def list_school_memberships(tx: Transaction, caller: CallerScope, urn: str, status: str | None,
+                            page: dict | None) -> dict:
+    """A school's memberships and invitations, as far as the caller may see them."""
+    if caller.role is Role.SCHOOL_USER and urn != caller.school_urn:
+        raise NotFound("no such school")
+    query = (sa.select(memberships, alliances.c.region_id, schools.c.name.label("school_name"))
+             .join(alliances, alliances.c.id == memberships.c.alliance_id)
+             .join(schools, schools.c.urn == memberships.c.school_urn)
+             .where(memberships.c.school_urn == urn, memberships_seen_by(caller)))
+    if status:
+        query = query.where(memberships.c.status == status)
+    return paginate(tx, query, [memberships.c.alliance_id, memberships.c.id], page, MEMBERSHIP.dump)

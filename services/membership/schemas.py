@@ -17,6 +17,7 @@ ALLIANCE_KINDS = {
 PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special",
           "alternative_provision", "post_16"]
 TIERS = ["lead", "strategic_partner", "partner", "associate"]
+MEMBERSHIP_STATUSES = ["pending", "active", "ended", "declined"]
 DESIGNATIONS = ["NLE", "LLE", "SLE"]
 ROLES = ["platform_admin", "regional_coordinator", "alliance_admin", "alliance_staff", "school_user"]
 
@@ -99,6 +100,8 @@ class Membership(Schema):
     school_name = fields.String()
     tier = fields.String()
     status = fields.String()
+    requested_by = fields.String()
+    accepted_at = fields.DateTime(allow_none=True)
     joined_on = fields.Date()
     ended_on = fields.Date(allow_none=True)
     mou_signed_on = fields.Date(allow_none=True)
@@ -171,4 +174,4 @@ class Credentials(Schema):
 
 
 class MemberFilters(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(["active", "ended"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(MEMBERSHIP_STATUSES))

@@ -57,7 +57,7 @@ class MembershipService(ServiceOperations):
     @rpc
     def add_member(self, scope, alliance_id, data, idempotency_key=None):
         return change(
-            self.db, scope, memberships.MANAGERS, schemas.MembershipCreate(), data,
+            self.db, scope, memberships.JOINERS, schemas.MembershipCreate(), data,
             lambda tx, caller, payload: memberships.add_member(tx, caller, alliance_id, payload),
             idempotency_key, f"add_member:{alliance_id}")
 
@@ -70,13 +70,27 @@ class MembershipService(ServiceOperations):
     @rpc
     def change_member_tier(self, scope, alliance_id, urn, data):
         return change(
-            self.db, scope, memberships.MANAGERS, schemas.MembershipUpdate(), data,
+            self.db, scope, memberships.TIER_SETTERS, schemas.MembershipUpdate(), data,
             lambda tx, caller, payload: memberships.change_tier(tx, caller, alliance_id, urn, payload))
 
     @rpc
     def end_membership(self, scope, alliance_id, urn):
         return read(self.db, scope, lambda tx, caller: memberships.end_membership(
             tx, caller, alliance_id, urn))
+
+    @rpc
+    def accept_membership(self, scope, alliance_id, urn):
+        return read(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, True))
+
+    @rpc
+    def decline_membership(self, scope, alliance_id, urn):
+        return read(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, False))
+
+    @rpc
+    def list_school_memberships(self, scope, urn, filters=None, page=None):
+        wanted = load(schemas.MemberFilters(), filters or {})
+        return read(self.db, scope, lambda tx, caller: memberships.list_school_memberships(
+            tx, caller, urn, wanted["status"], page))
 
     @rpc
     def designate_system_leader(self, scope, data, idempotency_key=None):

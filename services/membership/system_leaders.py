@@ -5,15 +5,15 @@ from sqlalchemy.dialects.postgresql import insert
 from services.chassis.database import Transaction
 from services.chassis.errors import ValidationFailed
 from services.chassis.pagination import paginate
-from services.chassis.scope import CallerScope, Role
+from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.membership import schemas
 from services.membership.directory import require_school
 from services.membership.events import emit
 from services.membership.exceptions import AlreadyDesignated
-from services.membership.models import alliances, schools, system_leaders
+from services.membership.models import alliances, memberships, schools, system_leaders
 from services.membership.visibility import in_managed_alliance, in_region
 
-DESIGNATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+DESIGNATORS = ALLIANCE_ROLES  # the leader's home alliance designates them
 LEADER = schemas.SystemLeader()
 
 
@@ -26,6 +26,10 @@ def designate(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     if alliance is None:
         raise ValidationFailed("unknown alliance", {"alliance_id": ["no such alliance"]})
     school = require_school(tx, data["school_urn"], "school_urn")
+    if tx.execute(sa.select(memberships.c.id).where(
+            memberships.c.alliance_id == alliance["id"], memberships.c.school_urn == school["urn"],
+            memberships.c.status == "active")).first() is None:
+        raise ValidationFailed("not a member school", {"school_urn": ["not an active member school of the alliance"]})
     row = tx.execute(insert(system_leaders).values(**data).on_conflict_do_nothing()
                      .returning(*system_leaders.c)).mappings().first()
     if row is None:

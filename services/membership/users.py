@@ -4,23 +4,27 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
 from services.chassis.errors import Forbidden, NotFound, ValidationFailed
-from services.chassis.scope import CallerScope, Role
+from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.membership import schemas
 from services.membership.events import emit
 from services.membership.exceptions import EmailTaken, InvalidCredentials
-from services.membership.models import alliances, memberships, regions, users
+from services.membership.models import alliances, memberships, regions, schools, users
 from services.membership.passwords import hash_password, needs_rehash, verify_password
-from services.membership.visibility import in_managed_alliance, in_region
+from services.membership.visibility import in_managed_alliance
 
 USER = schemas.User()
-USER_CREATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
-# Who may create users of each role (the platform admin may create any).
-CREATORS = {
-    Role.PLATFORM_ADMIN: (),
-    Role.REGIONAL_COORDINATOR: (),
-    Role.ALLIANCE_ADMIN: (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN),
-    Role.ALLIANCE_STAFF: (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN),
-    Role.SCHOOL_USER: (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN),
+USER_CREATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
+# The roles each role may ever create (the platform admin may create any);
+# the scope rules below narrow each further.
+CREATABLE = {
+    Role.REGIONAL_COORDINATOR: (Role.ALLIANCE_ADMIN, Role.SCHOOL_USER),  # first ones only
+    Role.ALLIANCE_ADMIN: ALLIANCE_ROLES,
+    Role.SCHOOL_USER: (Role.SCHOOL_USER,),
+}
+SCOPE_FIELDS = {
+    Role.PLATFORM_ADMIN: (), Role.REGIONAL_COORDINATOR: ("region_id",),
+    Role.ALLIANCE_ADMIN: ("alliance_id",), Role.ALLIANCE_STAFF: ("alliance_id",),
+    Role.SCHOOL_USER: ("school_urn",),
 }
 
 
@@ -29,56 +33,67 @@ def _invalid(field: str, message: str) -> ValidationFailed:
 
 
 def _scope_of_new_user(tx: Transaction, caller: CallerScope, role: Role, data: dict) -> dict:
-    """Work out (and check) the region, alliance and school the new user belongs to."""
+    """Work out (and check) the region, alliance or school the new user belongs to."""
+    for field in ("region_id", "alliance_id", "school_urn"):
+        if data.get(field) and field not in SCOPE_FIELDS[role]:
+            raise _invalid(field, f"a {role.value} has no {field}")
     if role is Role.PLATFORM_ADMIN:
         return {"region_id": None, "alliance_id": None, "school_urn": None}
     if role is Role.REGIONAL_COORDINATOR:
-        region_id = data.get("region_id") or caller.region_id
-        if region_id is None or tx.execute(sa.select(regions.c.id).where(
-                regions.c.id == region_id, in_region(caller, regions.c.id))).first() is None:
+        region_id = data.get("region_id")
+        if region_id is None or tx.execute(sa.select(regions.c.id).where(regions.c.id == region_id)).first() is None:
             raise _invalid("region_id", "no such region")
         return {"region_id": region_id, "alliance_id": None, "school_urn": None}
-    alliance_id = data.get("alliance_id") or caller.alliance_id
-    if alliance_id is None and role is Role.SCHOOL_USER and data.get("school_urn"):
-        alliance_id = _only_alliance_of(tx, caller, data["school_urn"])
+    if role in ALLIANCE_ROLES:
+        return _alliance_user_scope(tx, caller, data.get("alliance_id") or caller.alliance_id)
+    return _school_user_scope(tx, caller, data.get("school_urn") or caller.school_urn)
+
+
+def _alliance_user_scope(tx: Transaction, caller: CallerScope, alliance_id: str | None) -> dict:
     alliance = alliance_id and tx.execute(sa.select(alliances).where(
         alliances.c.id == alliance_id,
         in_managed_alliance(caller, alliances.c.id, alliances.c.region_id),
     )).mappings().first()
     if not alliance:
         raise _invalid("alliance_id", "no such alliance")
-    scope = {"region_id": alliance["region_id"], "alliance_id": alliance["id"], "school_urn": None}
-    if role is Role.SCHOOL_USER:
-        urn = data.get("school_urn")
-        member = urn and tx.execute(sa.select(memberships.c.id).where(
-            memberships.c.alliance_id == alliance["id"], memberships.c.school_urn == urn,
-            memberships.c.status == "active")).first()
-        if not member:
-            raise _invalid("school_urn", "not an active member school of the alliance")
-        scope["school_urn"] = urn
-    return scope
+    if caller.is_coordinator and tx.execute(sa.select(users.c.id).where(
+            users.c.alliance_id == alliance["id"], users.c.role == Role.ALLIANCE_ADMIN.value)).first():
+        raise Forbidden("the alliance has an admin: its admins add its users")
+    return {"region_id": alliance["region_id"], "alliance_id": alliance["id"], "school_urn": None}
 
 
-def _only_alliance_of(tx: Transaction, caller: CallerScope, urn: str) -> str | None:
-    """The alliance a school user belongs to when the school is a member of just one."""
-    found = tx.execute(sa.select(memberships.c.alliance_id)
-                       .join(alliances, alliances.c.id == memberships.c.alliance_id)
-                       .where(memberships.c.school_urn == urn, memberships.c.status == "active",
-                              in_managed_alliance(caller, alliances.c.id, alliances.c.region_id))
-                       .limit(2)).scalars().all()
-    if len(found) > 1:
-        raise _invalid("alliance_id", "the school belongs to several alliances: name one")
-    return found[0] if found else None
+def _school_user_scope(tx: Transaction, caller: CallerScope, urn: str | None) -> dict:
+    """A school's users are vouched for by the school, or its first one by its region."""
+    if not urn or tx.execute(sa.select(schools.c.urn).where(schools.c.urn == urn)).first() is None:
+        raise _invalid("school_urn", "no school with this URN")
+    if caller.role is Role.SCHOOL_USER and urn != caller.school_urn:
+        raise Forbidden("a school user adds colleagues of their own school only")
+    if caller.is_coordinator:
+        _check_first_user_of_regional_school(tx, caller, urn)
+    return {"region_id": None, "alliance_id": None, "school_urn": urn}
+
+
+def _check_first_user_of_regional_school(tx: Transaction, caller: CallerScope, urn: str) -> None:
+    if tx.execute(sa.select(users.c.id).where(
+            users.c.school_urn == urn, users.c.deactivated_at.is_(None)).limit(1)).first():
+        raise Forbidden("the school has users: they add their colleagues")
+    regions_of_school = set(tx.execute(
+        sa.select(alliances.c.region_id, memberships.c.status)
+        .join(memberships, memberships.c.alliance_id == alliances.c.id)
+        .where(memberships.c.school_urn == urn, memberships.c.status.in_(("pending", "active")))).all())
+    if (caller.region_id, "active") not in regions_of_school \
+            or any(region != caller.region_id for region, _ in regions_of_school):
+        raise _invalid("school_urn", "not a member school of your region alone")
 
 
 def create_user(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     role = Role(data["role"])
     caller.require(*USER_CREATORS)
-    if not caller.is_admin and caller.role not in CREATORS[role]:
+    if not caller.is_admin and role not in CREATABLE[caller.role]:
         raise Forbidden(f"a {caller.role.value} may not create a {role.value}")
     values = {
         "email": data["email"].strip(), "name": data["name"], "role": role.value,
-        "password_hash": hash_password(data["password"]),
+        "password_hash": hash_password(data["password"]), "created_by": caller.user_id,
         **_scope_of_new_user(tx, caller, role, data),
     }
     row = tx.execute(insert(users).values(**values).on_conflict_do_nothing()

@@ -107,6 +107,5 @@ def world(admin, anonymous) -> World:
         a1_admin=user("admin@affinity.test", "alliance_admin", alliance_id=a1["id"]),
         a1_staff=user("staff@affinity.test", "alliance_staff", alliance_id=a1["id"]),
         a2_admin=user("admin@lets.test", "alliance_admin", alliance_id=a2["id"]),
-        school_user=user("office@forestway.test", "school_user", alliance_id=a1["id"],
-                         school_urn="110002"),
+        school_user=user("office@forestway.test", "school_user", school_urn="110002"),
     )

@@ -68,11 +68,10 @@ def build(admin: Api, anonymous: Api, a1: dict, a2: dict, a3: dict, prefix: str,
         non_member=register(f"{prefix}4001", None),
     )
     if users:
-        for urn, alliance in [(u, a1) for u in world.a1_schools] + [(u, a2) for u in world.a2_schools]:
+        for urn in world.a1_schools + world.a2_schools:
             email = f"office.{urn}@schools.test"
             admin.created("/api/v1/users", {"email": email, "name": f"Office {urn}", "role": "school_user",
-                                            "alliance_id": alliance["id"], "school_urn": urn,
-                                            "password": PASSWORD})
+                                            "school_urn": urn, "password": PASSWORD})
             world.school_users[urn] = anonymous.login(email, PASSWORD)
     return world
 

@@ -87,28 +87,36 @@ def test_schools(world, anonymous):
 def test_membership_lifecycle(world, admin):
     admin.created("/api/v1/schools", school("130001", "Oadby Manor Primary"))
     members = f"/api/v1/alliances/{world.a1['id']}/members"
-    joined = world.a1_admin.created(members, {"school_urn": "130001", "tier": "partner",
-                                              "mou_signed_on": "2026-09-01"})
-    assert joined["status"] == "active" and joined["tier"] == "partner"
-    assert joined["alliance_id"] == world.a1["id"] and joined["joined_on"]
+    invited = world.a1_admin.created(members, {"school_urn": "130001", "tier": "partner",
+                                               "mou_signed_on": "2026-09-01"})
+    assert invited["status"] == "pending" and invited["requested_by"] == "alliance"
+    assert invited["alliance_id"] == world.a1["id"] and invited["tier"] == "partner"
     problem(world.a1_admin.post(members, {"school_urn": "130001", "tier": "associate"}), 409)
     bad = problem(world.a1_admin.post(members, {"school_urn": "130001", "tier": "gold"}), 422)
     assert "tier" in bad["errors"]
     assert "school_urn" in problem(world.a1_admin.post(members, {"school_urn": "999999",
                                                                  "tier": "partner"}), 422)["errors"]
     problem(world.a1_staff.post(members, {"school_urn": "130001", "tier": "partner"}), 403)
+    problem(world.a1_admin.post(f"{members}/130001/accept"), 403)  # the inviting side cannot accept
+    problem(world.a1_admin.patch(f"{members}/130001", {"tier": "lead"}), 404)  # not active yet
+    # The school has no users yet: its region's coordinator accepts on its behalf.
+    joined = world.coordinator.post(f"{members}/130001/accept")
+    assert joined.status_code == 200 and joined.json()["status"] == "active"
+    assert joined.json()["accepted_at"]
 
     listed = world.a1_staff.get(members).json()["items"]
     assert {"130001", "110002"} <= {m["school_urn"] for m in listed}
     changed = world.a1_admin.patch(f"{members}/130001", {"tier": "strategic_partner"})
     assert changed.status_code == 200 and changed.json()["tier"] == "strategic_partner"
     problem(world.a1_admin.patch(f"{members}/130001", {"tier": "nope"}), 422)
+    problem(world.coordinator.patch(f"{members}/130001", {"tier": "lead"}), 403)
+    problem(world.coordinator.delete(f"{members}/130001"), 403)
     ended = world.a1_admin.delete(f"{members}/130001")
     assert ended.status_code == 200 and ended.json()["status"] == "ended"
     problem(world.a1_admin.delete(f"{members}/130001"), 404)
     assert world.a1_admin.get(members, params={"status": "ended"}).json()["items"][0]["school_urn"] == "130001"
     rejoined = world.coordinator.created(members, {"school_urn": "130001", "tier": "associate"})
-    assert rejoined["status"] == "active"
+    assert rejoined["status"] == "active" and rejoined["requested_by"] == "region"
 
 
 def test_an_alliance_admin_never_sees_or_changes_another_alliances_members(world, admin):
@@ -135,7 +143,12 @@ def test_system_leaders(world, admin):
         "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["send", "leadership"],
         "phases": ["primary", "special"], "days_available": 20})
     assert leader["region_id"] == world.region1["id"]
-    problem(world.a1_staff.post("/api/v1/system-leaders", {}), 403)
+    problem(world.school_user.post("/api/v1/system-leaders", {}), 403)
+    problem(world.coordinator.post("/api/v1/system-leaders", {}), 403)
+    outside = problem(world.a1_staff.post("/api/v1/system-leaders", {
+        "name": "Far Away", "email": "far@x.test", "designation": "SLE", "school_urn": "110001",
+        "alliance_id": world.a1["id"], "specialisms": ["maths"], "days_available": 5}), 422)
+    assert "school_urn" in outside["errors"]  # the leader's school is not a member of the alliance
     not_mine = problem(world.a1_admin.post("/api/v1/system-leaders", {
         "name": "X", "email": "x@x.test", "designation": "SLE", "school_urn": "110001",
         "alliance_id": world.a2["id"], "specialisms": ["maths"], "days_available": 5}), 422)
@@ -175,10 +188,10 @@ def test_users_are_created_within_the_creators_scope(world, anonymous):
     problem(world.a1_admin.post("/api/v1/users", {
         "email": "NEW.staff@affinity.test", "name": "Dup", "role": "alliance_staff",
         "password": "another-long-password"}), 409)
-    not_member = problem(world.a1_admin.post("/api/v1/users", {
-        "email": "office@rushey.test", "name": "Office", "role": "school_user", "school_urn": "110001",
-        "password": "another-long-password"}), 422)
-    assert "school_urn" in not_member["errors"]
+    # A school's users are vouched for by the school (or its region), never minted by an alliance.
+    problem(world.a1_admin.post("/api/v1/users", {
+        "email": "office@rushey.test", "name": "Office", "role": "school_user", "school_urn": "110002",
+        "password": "another-long-password"}), 403)
 
 
 def test_sign_in(anonymous, world):
@@ -188,8 +201,7 @@ def test_sign_in(anonymous, world):
     problem(anonymous.get("/api/v1/me", headers={"Authorization": "Bearer not.a.token"}), 401)
     me = world.school_user.get("/api/v1/me").json()
     assert me["scope"] == {"user_id": me["user"]["id"], "role": "school_user",
-                           "region_id": world.region1["id"], "alliance_id": world.a1["id"],
-                           "school_urn": "110002"}
+                           "region_id": None, "alliance_id": None, "school_urn": "110002"}
 
 
 def test_repeated_failed_sign_ins_are_rate_limited(anonymous):
@@ -205,18 +217,24 @@ def test_a_system_leader_is_designated_once(world):
             "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["maths"],
             "days_available": 10}
     world.a1_admin.created("/api/v1/system-leaders", body)
-    again = world.coordinator.post("/api/v1/system-leaders", {**body, "email": "JO.REID@affinity.test"})
+    again = world.a1_staff.post("/api/v1/system-leaders", {**body, "email": "JO.REID@affinity.test"})
     problem(again, 409)
 
 
-def test_a_school_user_belongs_to_the_alliance_of_its_school(world, admin):
-    made = world.coordinator.created("/api/v1/users", {
-        "email": "head@forestway.test", "name": "Head", "role": "school_user", "school_urn": "110002",
-        "password": "a-long-enough-password"})
-    assert made["alliance_id"] == world.a1["id"] and made["region_id"] == world.region1["id"]
-    admin.created(f"/api/v1/alliances/{world.a2['id']}/members", {"school_urn": "110001", "tier": "lead"})
-    admin.created(f"/api/v1/alliances/{world.a1['id']}/members", {"school_urn": "110001", "tier": "partner"})
-    two = problem(world.coordinator.post("/api/v1/users", {
-        "email": "office@rushey-mead.test", "name": "Office", "role": "school_user",
-        "school_urn": "110001", "password": "a-long-enough-password"}), 422)
-    assert "alliance_id" in two["errors"]
+def test_a_schools_users_are_vouched_for_by_the_school_or_its_region(world, admin, anonymous):
+    admin.created("/api/v1/schools", school("170001", "Glenfield Primary"))
+    admin.created(f"/api/v1/alliances/{world.a2['id']}/members", {"school_urn": "170001", "tier": "partner"})
+    body = {"name": "Head", "role": "school_user", "school_urn": "170001", "password": "a-long-enough-password"}
+    problem(world.coordinator2.post("/api/v1/users", {**body, "email": "x@glenfield.test"}), 422)
+    first = world.coordinator.created("/api/v1/users", {**body, "email": "head@glenfield.test"})
+    assert first["school_urn"] == "170001" and first["alliance_id"] is None
+    problem(world.coordinator.post("/api/v1/users", {**body, "email": "second@glenfield.test"}), 403)
+    head = anonymous.login("head@glenfield.test", "a-long-enough-password")
+    colleague = head.created("/api/v1/users", {**body, "email": "office@glenfield.test"})
+    assert colleague["school_urn"] == "170001"
+    problem(head.post("/api/v1/users", {**body, "email": "y@x.test", "school_urn": "110002"}), 403)
+    problem(head.post("/api/v1/users", {**body, "email": "y@x.test", "role": "alliance_staff",
+                                        "school_urn": None}), 403)
+    wrong = problem(admin.post("/api/v1/users", {**body, "email": "z@x.test", "alliance_id": world.a2["id"]}),
+                    422)
+    assert "alliance_id" in wrong["errors"]
