@@ -27,6 +27,7 @@ class Party:
     school_urn: str
     requested_by: str
     school_has_users: bool
+    school_regions: frozenset[str]  # regions of the school's live memberships, this one included
 
 
 def opening(caller: CallerScope) -> Opening:
@@ -43,7 +44,9 @@ def opening(caller: CallerScope) -> Opening:
 def _speaks_for_school(caller: CallerScope, party: Party) -> bool:
     if caller.role is Role.SCHOOL_USER:
         return caller.school_urn == party.school_urn
-    return caller.is_coordinator and caller.region_id == party.region_id and not party.school_has_users
+    # The region speaks for a school with no users of its own, and only for a school of its region alone.
+    return (caller.is_coordinator and not party.school_has_users
+            and party.region_id == caller.region_id and party.school_regions == {caller.region_id})
 
 
 def _speaks_for_alliance(caller: CallerScope, party: Party) -> bool:

@@ -14,7 +14,7 @@ from services.membership.directory import require_school
 from services.membership.events import emit
 from services.membership.exceptions import AlreadyActiveMember
 from services.membership.models import alliances, memberships, schools, users
-from services.membership.visibility import in_managed_alliance, memberships_seen_by
+from services.membership.visibility import in_managed_alliance, memberships_seen_by, regions_of_school
 
 MEMBERSHIP = schemas.Membership()
 JOINERS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
@@ -95,15 +95,16 @@ def _find(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, stat
     return dict(row)
 
 
-def _school_has_users(tx: Transaction, urn: str) -> bool:
+def school_has_users(tx: Transaction, urn: str) -> bool:
     return tx.execute(sa.select(users.c.id).where(
         users.c.school_urn == urn, users.c.role == Role.SCHOOL_USER.value,
         users.c.deactivated_at.is_(None)).limit(1)).first() is not None
 
 
 def _party(tx: Transaction, found: dict) -> consent.Party:
-    return consent.Party(found["alliance_id"], found["region_id"], found["school_urn"],
-                         found["requested_by"], _school_has_users(tx, found["school_urn"]))
+    urn = found["school_urn"]
+    return consent.Party(found["alliance_id"], found["region_id"], urn, found["requested_by"],
+                         school_has_users(tx, urn), frozenset(tx.execute(regions_of_school(urn)).scalars()))
 
 
 def _save(tx: Transaction, found: dict, **values: object) -> dict:

@@ -8,9 +8,10 @@ from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.membership import schemas
 from services.membership.events import emit
 from services.membership.exceptions import EmailTaken, InvalidCredentials
-from services.membership.models import alliances, memberships, regions, schools, users
+from services.membership.memberships import school_has_users
+from services.membership.models import alliances, regions, schools, users
 from services.membership.passwords import hash_password, needs_rehash, verify_password
-from services.membership.visibility import in_managed_alliance
+from services.membership.visibility import in_managed_alliance, regions_of_school
 
 USER = schemas.User()
 USER_CREATORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
@@ -74,15 +75,9 @@ def _school_user_scope(tx: Transaction, caller: CallerScope, urn: str | None) ->
 
 
 def _check_first_user_of_regional_school(tx: Transaction, caller: CallerScope, urn: str) -> None:
-    if tx.execute(sa.select(users.c.id).where(
-            users.c.school_urn == urn, users.c.deactivated_at.is_(None)).limit(1)).first():
+    if school_has_users(tx, urn):
         raise Forbidden("the school has users: they add their colleagues")
-    regions_of_school = set(tx.execute(
-        sa.select(alliances.c.region_id, memberships.c.status)
-        .join(memberships, memberships.c.alliance_id == alliances.c.id)
-        .where(memberships.c.school_urn == urn, memberships.c.status.in_(("pending", "active")))).all())
-    if (caller.region_id, "active") not in regions_of_school \
-            or any(region != caller.region_id for region, _ in regions_of_school):
+    if set(tx.execute(regions_of_school(urn)).scalars()) != {caller.region_id}:
         raise _invalid("school_urn", "not a member school of your region alone")
 
 

@@ -7,7 +7,7 @@ from services.membership.models import alliances, memberships
 LIVE = ("pending", "active")
 
 
-def _regions_of_school(urn: str) -> sa.Select:
+def regions_of_school(urn: str) -> sa.Select:
     """Regions where the school is a member or has been invited or has asked to be."""
     return (sa.select(alliances.c.region_id)
             .join(memberships, memberships.c.alliance_id == alliances.c.id)
@@ -19,7 +19,7 @@ def in_region(caller: CallerScope, region_id: sa.ColumnElement) -> sa.ColumnElem
     if caller.is_admin:
         return sa.true()
     if caller.role is Role.SCHOOL_USER:
-        return region_id.in_(_regions_of_school(caller.school_urn)) if caller.school_urn else sa.false()
+        return region_id.in_(regions_of_school(caller.school_urn)) if caller.school_urn else sa.false()
     return region_id == caller.region_id
 
 
