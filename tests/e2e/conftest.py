@@ -109,3 +109,10 @@ def world(admin, anonymous) -> World:
         a2_admin=user("admin@lets.test", "alliance_admin", alliance_id=a2["id"]),
         school_user=user("office@forestway.test", "school_user", school_urn="110002"),
     )
+
+
+@pytest.fixture(scope="session")
+def tenants(admin, anonymous, stack_settings):
+    """Callers of every kind around alliance A (tests/e2e/authorisation_world.py)."""
+    from tests.e2e.authorisation_world import build
+    return build(admin, anonymous, stack_settings["JWT_SECRET"])
