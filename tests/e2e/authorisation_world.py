@@ -15,7 +15,8 @@ from tests.e2e.api import Api, school
 from tests.e2e.courses_world import course_body, eventually
 
 PASSWORD = "a-long-enough-password"
-S, O, N, E = "910001", "910002", "910003", "910004"
+SCHOOL, OTHER_SCHOOL, NON_MEMBER, FAR_SCHOOL = "910001", "910002", "910003", "910004"
+S, O, N, E = SCHOOL, OTHER_SCHOOL, NON_MEMBER, FAR_SCHOOL  # noqa: E741 (short names for the tables)
 
 # The callers, by their relation to alliance A and school S.
 PLATFORM_ADMIN = "platform_admin"

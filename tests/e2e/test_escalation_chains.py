@@ -2,7 +2,6 @@
 import pytest
 
 from tests.e2e import authorisation_world as w
-from tests.e2e.api import school
 from tests.e2e.courses_world import course_body, eventually
 
 pytestmark = pytest.mark.e2e
