@@ -6,6 +6,7 @@
 #   make test     every test (they create their own databases)
 #   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one)
+#   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
 PYTHON ?= python3.11
@@ -16,7 +17,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test lint bench bench-schools compose-check services venv
+.PHONY: up down status logs test lint bench bench-schools fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -67,6 +68,9 @@ bench: venv services
 
 bench-schools: venv services
 	$(PY) -m tests.benchmarks.bench_schools
+
+fuzz: venv services
+	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q
