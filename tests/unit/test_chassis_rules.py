@@ -2,7 +2,7 @@
 import pytest
 
 from services.chassis.envelope import EnvelopeSchema, make_envelope
-from services.chassis.errors import Forbidden, Unauthorized, ValidationFailed
+from services.chassis.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
 from services.chassis.outbox import backoff_seconds
 from services.chassis.pagination import decode_cursor, encode_cursor
 from services.chassis.scope import CallerScope, Role
@@ -24,9 +24,9 @@ def test_envelope_has_every_field_and_validates():
 
 def test_cursor_round_trips_and_rejects_garbage():
     assert decode_cursor(encode_cursor(["Oadby", "id-1"])) == ["Oadby", "id-1"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadRequest):
         decode_cursor("not*a*cursor")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadRequest):
         decode_cursor("e30")  # base64 of {}: not a list
 
 
