@@ -160,6 +160,13 @@ def test_a_bad_idempotency_key_is_400(admin):
     assert "Idempotency-Key" in problem(answer, 400)["errors"]
 
 
+def test_a_long_path_id_with_an_idempotency_key_is_404(world):
+    body = {"school_urn": "110002", "participant": {"name": "Ada", "email": "ada3@hostile.test"}}
+    answer = world.a1_staff.post("/api/v1/courses/" + "a" * 100 + "/bookings", body,
+                                 headers={"Idempotency-Key": "long-path-1"})
+    problem(answer, 404)
+
+
 # --- 2. Edited cursors on every list route ---
 
 def _cursor(values: object) -> str:
