@@ -9,22 +9,25 @@ import json
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from marshmallow import Schema
 from nameko.exceptions import RemoteError
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
 from gateway.auth import TooManyAttempts, caller_from_header
-from services.chassis.errors import ServiceError
+from gateway.responses import finish, problem, request_id_of
+from gateway.web_server import http
+from services.chassis.errors import BadRequest, NotFound, ServiceError
+from services.chassis.validation import require_object
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# Control characters (NUL included) and lone surrogates: no id or name has them.
+UNROUTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass
@@ -57,7 +60,11 @@ class Call:
 
     @property
     def idempotency_key(self) -> str | None:
-        return self.request.headers.get("Idempotency-Key") or None
+        key = self.request.headers.get("Idempotency-Key") or None
+        if key is not None and not IDEMPOTENCY_KEY.match(key):
+            raise BadRequest("bad Idempotency-Key",
+                             {"Idempotency-Key": ["1 to 255 printable ASCII characters"]})
+        return key
 
     @property
     def page(self) -> dict:
@@ -69,42 +76,60 @@ class Call:
         return {k: v for k, v in self.request.args.items() if k in names}
 
 
-class BadRequest(ServiceError):
-    status = 400
-    title = "Malformed request"
-
-
 class PayloadTooLarge(ServiceError):
     status = 413
     title = "Body too large"
 
 
-def problem(status: int, title: str, detail: str = "", errors: dict | None = None) -> Response:
-    body = {"type": f"/problems/{status}", "title": title, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = errors
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+class UnsupportedMediaType(ServiceError):
+    status = 415
+    title = "Unsupported media type"
 
 
-def _request_id(request: Request) -> str:
-    given = request.headers.get("X-Request-ID", "")
-    return given if REQUEST_ID.match(given) else str(uuid.uuid4())
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
-def _read_json(request: Request, required: bool = True) -> Any:
+def _read_raw(request: Request) -> bytes:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body may be at most {MAX_BODY_BYTES} bytes")
     raw = request.stream.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body may be at most {MAX_BODY_BYTES} bytes")
+    return raw
+
+
+def _require_json_type(request: Request) -> None:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if request.mimetype != "application/json" or charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType("send the body as Content-Type: application/json (UTF-8)")
+
+
+def _read_json(request: Request, required: bool = True) -> Any:
+    """The body as a JSON object; an absent body is ``{}`` where the route allows it."""
+    raw = _read_raw(request)
     if not raw.strip():
         if not required:
             return {}
         raise BadRequest("a JSON body is required")
+    _require_json_type(request)
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}")
+    return require_object(body)
+
+
+def _check_path(path_args: dict) -> None:
+    if any(UNROUTABLE.search(value) for value in path_args.values()):
+        raise NotFound("no such resource")
+
+
+def path_integer(text: str, what: str) -> int:
+    """A path segment that must be a small non-negative integer (404 otherwise)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise NotFound(f"no such {what}")
+    return int(text)
 
 
 def _error_response(exc: Exception) -> Response:
@@ -121,8 +146,9 @@ def _error_response(exc: Exception) -> Response:
 
 def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_args: dict) -> Response:
     started = time.perf_counter()
-    request_id = _request_id(request)
+    request_id = request_id_of(request)
     try:
+        _check_path(path_args)
         service.rpc.set_correlation_id(request_id)
         caller = None if spec.public else caller_from_header(request.headers.get("Authorization"))
         body = _read_json(request, spec.body_required) if spec.body is not None else None
@@ -133,7 +159,7 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
             response = Response(json.dumps(result), status=spec.status, mimetype="application/json")
     except Exception as exc:
         response = _error_response(exc)
-    response.headers["X-Request-ID"] = request_id
+    finish(response, request_id)
     metrics.observe(spec.method, spec.path, response.status_code, time.perf_counter() - started)
     return response
 

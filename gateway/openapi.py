@@ -7,14 +7,30 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from gateway.http import ROUTES, RouteSpec
+from services.chassis.pagination import PageSchema
 
+# Every error status the gateway answers, and which operations can answer it:
+# any, those that take a body, those that need a token.
+ANY, BODY, SIGNED_IN = "any", "body", "signed in"
 ERRORS = {
-    400: "Malformed JSON", 401: "No or bad token", 403: "Authenticated but not allowed",
-    404: "Unknown, or not visible to the caller", 409: "Conflict with the current state",
-    413: "Body larger than 1 MiB", 422: "Invalid fields (unknown fields are rejected)",
-    429: "Rate-limited (see Retry-After)", 503: "A service is unavailable",
-    504: "A service did not answer in time",
+    400: ("Malformed JSON, query parameter, cursor, header or request line", ANY),
+    401: ("No or bad token", SIGNED_IN),
+    403: ("Authenticated but not allowed", SIGNED_IN),
+    404: ("Unknown, or not visible to the caller", ANY),
+    409: ("Conflict with the current state", ANY),
+    413: ("Body larger than 1 MiB", BODY),
+    414: ("Request line longer than 8 KiB", ANY),
+    415: ("A body sent without Content-Type: application/json", BODY),
+    422: ("Invalid fields (unknown fields are rejected)", ANY),
+    429: ("Rate-limited (see Retry-After)", ANY),
+    431: ("A header line or the headers too large", ANY),
+    503: ("A service is unavailable", ANY),
+    504: ("A service did not answer in time", ANY),
 }
+
+
+def _answers(spec: RouteSpec, when: str) -> bool:
+    return when == ANY or (when == BODY and spec.body is not None) or (when == SIGNED_IN and not spec.public)
 
 
 class Problem(Schema):
@@ -39,10 +55,7 @@ def _operation(spec: RouteSpec) -> dict:
     if spec.query is not None:
         parameters.append({"in": "query", "schema": spec.query})
     if spec.paginated:
-        parameters += [
-            {"in": "query", "name": "limit", "schema": {"type": "integer", "default": 50, "maximum": 200}},
-            {"in": "query", "name": "cursor", "schema": {"type": "string"}},
-        ]
+        parameters.append({"in": "query", "schema": PageSchema})
     if spec.idempotent:
         parameters.append({"in": "header", "name": "Idempotency-Key", "schema": {"type": "string"},
                            "description": "Replays return the first response and create nothing"})
@@ -52,10 +65,9 @@ def _operation(spec: RouteSpec) -> dict:
         ok["content"] = {"application/json": {"schema": schema}}
     responses = {str(spec.status): ok}
     problem = {"content": {"application/problem+json": {"schema": "Problem"}}}
-    for status, text in ERRORS.items():
-        if spec.public and status in (401, 403):
-            continue
-        responses[str(status)] = {"description": text, **problem}
+    for status, (text, when) in ERRORS.items():
+        if _answers(spec, when):
+            responses[str(status)] = {"description": text, **problem}
     operation = {"summary": spec.summary, "tags": [spec.tag], "operationId": spec.name,
                  "parameters": parameters, "responses": responses}
     if spec.body is not None:

@@ -1,6 +1,5 @@
 """Courses, bookings and attendance."""
-from gateway.http import Call, route
-from services.chassis.errors import NotFound
+from gateway.http import Call, path_integer, route
 from services.courses import schemas
 
 TAG = "Courses and bookings"
@@ -67,6 +66,5 @@ class CoursesRoutes:
            "Record who attended a session", TAG,
            body=schemas.Attendance, response=schemas.AttendanceResult)
     def record_attendance(self, call: Call, course_id: str, index: str) -> dict:
-        if not index.isdigit():
-            raise NotFound("no such session")
-        return self.rpc.courses.record_attendance(call.caller, course_id, int(index), call.body)
+        session = path_integer(index, "session")
+        return self.rpc.courses.record_attendance(call.caller, course_id, session, call.body)

@@ -23,6 +23,12 @@ class ServiceError(Exception):
         self.errors = errors or {}
 
 
+class BadRequest(ServiceError):
+    """A request the gateway cannot read: malformed JSON, a query or cursor not its own."""
+    status = 400
+    title = "Malformed request"
+
+
 class Unauthorized(ServiceError):
     status = 401
     title = "Not authenticated"

@@ -10,10 +10,18 @@ from services.chassis.tables import CHASSIS
 
 keys = CHASSIS.tables["idempotency_keys"]
 MAX_KEY_LENGTH = 255
+MAX_OPERATION_LENGTH = 64  # the column's width
 # Plain SQL: SQLAlchemy does not cache PostgreSQL's INSERT .. ON CONFLICT.
 CLAIM_KEY = sa.text("INSERT INTO idempotency_keys (caller_id, key, operation, request_hash)"
                     " VALUES (:caller_id, :key, :operation, :request_hash)"
                     " ON CONFLICT DO NOTHING RETURNING key")
+
+
+def stored_operation(operation: str) -> str:
+    """``operation`` as the table holds it: one too long for the column (from a path) by its hash."""
+    if len(operation) <= MAX_OPERATION_LENGTH:
+        return operation
+    return "sha256:" + hashlib.sha256(operation.encode("utf-8", "surrogatepass")).hexdigest()[:57]
 
 
 def run_once(
@@ -28,6 +36,7 @@ def run_once(
     """
     if not key:
         return create()
+    operation = stored_operation(operation)
     if len(key) > MAX_KEY_LENGTH:
         raise ValidationFailed("Idempotency-Key is too long",
                                {"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]})

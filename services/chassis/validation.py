@@ -2,25 +2,26 @@
 import uuid
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError
 
 from services.chassis.errors import ValidationFailed
+from services.chassis.fields import UUIDString
+
+__all__ = ["load", "require_object", "is_uuid", "UUIDString"]
+
+
+def require_object(data: Any) -> dict:
+    """A body must be a JSON object (422 otherwise)."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", {"_schema": ["expected an object"]})
+    return data
 
 
 def load(schema: Schema, data: Any) -> dict:
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", {"_schema": ["expected an object"]})
     try:
-        return schema.load(data)
+        return schema.load(require_object(data))
     except ValidationError as exc:
         raise ValidationFailed("the request has invalid fields", exc.normalized_messages())
-
-
-class UUIDString(fields.UUID):
-    """A UUID, validated, loaded as its canonical string (how ids travel)."""
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        return str(super()._deserialize(value, attr, data, **kwargs))
 
 
 def is_uuid(value: Any) -> bool:

@@ -1,7 +1,7 @@
 """Marshmallow schemas of every courses RPC input and output (and the gateway's OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.validation import UUIDString
+from services.chassis.fields import AwareDateTime, Email, Integer, Text, UUIDString
 
 URN = validate.Regexp(r"^[0-9]{6}$", error="a URN is 6 digits")
 PROGRAMMES = ["ect", "npq", "middle_leadership", "senior_leadership", "headship", "governors",
@@ -14,9 +14,9 @@ PENCE = validate.Range(min=0, max=10_000_000)
 
 
 class SessionIn(Schema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    venue = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    starts_at = AwareDateTime(required=True)
+    ends_at = AwareDateTime(required=True)
+    venue = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
     @validates_schema
     def ends_after_start(self, data: dict, **kwargs: object) -> None:
@@ -26,17 +26,17 @@ class SessionIn(Schema):
 
 class CourseCreate(Schema):
     alliance_id = UUIDString(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    area = fields.String(required=True, validate=validate.OneOf(AREAS))
-    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10_000))
-    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
-    price_member_pence = fields.Integer(required=True, validate=PENCE)
-    price_non_member_pence = fields.Integer(required=True, validate=PENCE)
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    programme = Text(required=True, validate=validate.OneOf(PROGRAMMES))
+    area = Text(required=True, validate=validate.OneOf(AREAS))
+    description = Text(load_default=None, allow_none=True, validate=validate.Length(max=10_000))
+    visibility = Text(required=True, validate=validate.OneOf(VISIBILITIES))
+    capacity = Integer(required=True, validate=validate.Range(min=1, max=10_000))
+    price_member_pence = Integer(required=True, validate=PENCE)
+    price_non_member_pence = Integer(required=True, validate=PENCE)
     sessions = fields.List(fields.Nested(SessionIn), required=True, validate=validate.Length(min=1, max=50))
-    booking_closes_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    cancellation_deadline_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=365))
+    booking_closes_at = AwareDateTime(load_default=None, allow_none=True)
+    cancellation_deadline_days = Integer(load_default=0, validate=validate.Range(min=0, max=365))
 
     @validates_schema
     def closes_before_it_starts(self, data: dict, **kwargs: object) -> None:
@@ -46,14 +46,14 @@ class CourseCreate(Schema):
 
 
 class CourseUpdate(Schema):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=10_000))
-    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
-    capacity = fields.Integer(validate=validate.Range(min=1, max=10_000))
-    price_member_pence = fields.Integer(validate=PENCE)
-    price_non_member_pence = fields.Integer(validate=PENCE)
-    booking_closes_at = fields.AwareDateTime(allow_none=True)
-    cancellation_deadline_days = fields.Integer(validate=validate.Range(min=0, max=365))
+    title = Text(validate=validate.Length(min=1, max=200))
+    description = Text(allow_none=True, validate=validate.Length(max=10_000))
+    visibility = Text(validate=validate.OneOf(VISIBILITIES))
+    capacity = Integer(validate=validate.Range(min=1, max=10_000))
+    price_member_pence = Integer(validate=PENCE)
+    price_non_member_pence = Integer(validate=PENCE)
+    booking_closes_at = AwareDateTime(allow_none=True)
+    cancellation_deadline_days = Integer(validate=validate.Range(min=0, max=365))
 
 
 class SessionOut(Schema):
@@ -88,19 +88,19 @@ class Course(Schema):
 
 
 class CourseFilters(Schema):
-    programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
+    programme = Text(load_default=None, validate=validate.OneOf(PROGRAMMES))
     region_id = UUIDString(load_default=None)
-    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    q = Text(load_default=None, validate=validate.Length(max=100))
 
 
 class Participant(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    email = Email(required=True, validate=validate.Length(max=254))
+    role = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class BookingCreate(Schema):
-    school_urn = fields.String(required=True, validate=URN)
+    school_urn = Text(required=True, validate=URN)
     participant = fields.Nested(Participant, required=True)
 
 
@@ -122,13 +122,13 @@ class Booking(Schema):
 
 
 class BookingFilters(Schema):
-    school_urn = fields.String(load_default=None, validate=URN)
-    status = fields.String(load_default=None, validate=validate.OneOf(
+    school_urn = Text(load_default=None, validate=URN)
+    status = Text(load_default=None, validate=validate.OneOf(
         ["confirmed", "waitlisted", "cancelled", "completed"]))
 
 
 class BookingCancel(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class Attendance(Schema):

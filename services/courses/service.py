@@ -48,7 +48,8 @@ class CoursesService(ServiceOperations):
 
     @rpc
     def cancel_booking(self, scope, booking_id, data=None):
-        return change(self.db, scope, bookings.BOOKERS, schemas.BookingCancel(), data or {},
+        body = {} if data is None else data  # a body of [] or null is refused, not taken as none
+        return change(self.db, scope, bookings.BOOKERS, schemas.BookingCancel(), body,
                       lambda tx, caller, payload: bookings.cancel_booking(tx, caller, booking_id, payload))
 
     @rpc

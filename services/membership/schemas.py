@@ -4,7 +4,7 @@ The gateway uses the same schemas for its OpenAPI document.
 """
 from marshmallow import Schema, fields, validate
 
-from services.chassis.validation import UUIDString
+from services.chassis.fields import Date, Email, Integer, Text, UUIDString
 
 URN = validate.Regexp(r"^[0-9]{6}$", error="a URN is 6 digits")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case words joined by _")
@@ -23,8 +23,8 @@ ROLES = ["platform_admin", "regional_coordinator", "alliance_admin", "alliance_s
 
 
 class RegionCreate(Schema):
-    name = fields.String(required=True, validate=NAME)
-    code = fields.String(required=True, validate=validate.Regexp(
+    name = Text(required=True, validate=NAME)
+    code = Text(required=True, validate=validate.Regexp(
         r"^[A-Z][A-Z0-9_-]{1,15}$", error="2 to 16 capital letters, digits, - or _"))
 
 
@@ -36,10 +36,10 @@ class Region(Schema):
 
 
 class AllianceCreate(Schema):
-    name = fields.String(required=True, validate=NAME)
+    name = Text(required=True, validate=NAME)
     region_id = UUIDString(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(list(ALLIANCE_KINDS)))
-    lead_school_urn = fields.String(load_default=None, allow_none=True, validate=URN)
+    kind = Text(required=True, validate=validate.OneOf(list(ALLIANCE_KINDS)))
+    lead_school_urn = Text(load_default=None, allow_none=True, validate=URN)
 
 
 class Alliance(Schema):
@@ -53,13 +53,13 @@ class Alliance(Schema):
 
 
 class SchoolCreate(Schema):
-    urn = fields.String(required=True, validate=URN)
-    name = fields.String(required=True, validate=NAME)
-    local_authority = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
-    school_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    trust = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
-    postcode = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
+    urn = Text(required=True, validate=URN)
+    name = Text(required=True, validate=NAME)
+    local_authority = Text(required=True, validate=validate.Length(min=1, max=100))
+    phase = Text(required=True, validate=validate.OneOf(PHASES))
+    school_type = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    trust = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    postcode = Text(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode"))
 
 
@@ -75,21 +75,21 @@ class School(Schema):
 
 
 class SchoolFilters(Schema):
-    q = fields.String(load_default=None, validate=validate.Length(max=100))
-    local_authority = fields.String(load_default=None, validate=validate.Length(max=100))
+    q = Text(load_default=None, validate=validate.Length(max=100))
+    local_authority = Text(load_default=None, validate=validate.Length(max=100))
 
 
 class MembershipCreate(Schema):
-    school_urn = fields.String(required=True, validate=URN)
-    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
-    mou_signed_on = fields.Date(load_default=None, allow_none=True)
-    mou_version = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    subscription_pence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    paid_until = fields.Date(load_default=None, allow_none=True)
+    school_urn = Text(required=True, validate=URN)
+    tier = Text(required=True, validate=validate.OneOf(TIERS))
+    mou_signed_on = Date(load_default=None, allow_none=True)
+    mou_version = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    subscription_pence = Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    paid_until = Date(load_default=None, allow_none=True)
 
 
 class MembershipUpdate(Schema):
-    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+    tier = Text(required=True, validate=validate.OneOf(TIERS))
 
 
 class Membership(Schema):
@@ -111,15 +111,15 @@ class Membership(Schema):
 
 
 class SystemLeaderCreate(Schema):
-    name = fields.String(required=True, validate=NAME)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    designation = fields.String(required=True, validate=validate.OneOf(DESIGNATIONS))
-    school_urn = fields.String(required=True, validate=URN)
+    name = Text(required=True, validate=NAME)
+    email = Email(required=True, validate=validate.Length(max=254))
+    designation = Text(required=True, validate=validate.OneOf(DESIGNATIONS))
+    school_urn = Text(required=True, validate=URN)
     alliance_id = UUIDString(required=True)
-    specialisms = fields.List(fields.String(validate=SLUG), required=True,
+    specialisms = fields.List(Text(validate=SLUG), required=True,
                               validate=validate.Length(min=1, max=20))
-    phases = fields.List(fields.String(validate=validate.OneOf(PHASES)), load_default=list)
-    days_available = fields.Integer(required=True, validate=validate.Range(min=0, max=195))
+    phases = fields.List(Text(validate=validate.OneOf(PHASES)), load_default=list)
+    days_available = Integer(required=True, validate=validate.Range(min=0, max=195))
 
 
 class SystemLeader(Schema):
@@ -140,7 +140,7 @@ class SystemLeader(Schema):
 class SystemLeaderFilters(Schema):
     region_id = UUIDString(load_default=None)
     alliance_id = UUIDString(load_default=None)
-    specialism = fields.String(load_default=None, validate=SLUG)
+    specialism = Text(load_default=None, validate=SLUG)
 
 
 class AllianceFilters(Schema):
@@ -148,13 +148,13 @@ class AllianceFilters(Schema):
 
 
 class UserCreate(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=NAME)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=256))
+    email = Email(required=True, validate=validate.Length(max=254))
+    name = Text(required=True, validate=NAME)
+    role = Text(required=True, validate=validate.OneOf(ROLES))
+    password = Text(required=True, load_only=True, validate=validate.Length(min=12, max=256))
     region_id = UUIDString(load_default=None, allow_none=True)
     alliance_id = UUIDString(load_default=None, allow_none=True)
-    school_urn = fields.String(load_default=None, allow_none=True, validate=URN)
+    school_urn = Text(load_default=None, allow_none=True, validate=URN)
 
 
 class User(Schema):
@@ -169,9 +169,9 @@ class User(Schema):
 
 
 class Credentials(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    email = Text(required=True, validate=validate.Length(min=1, max=254))
+    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=256))
 
 
 class MemberFilters(Schema):
-    status = fields.String(load_default=None, validate=validate.OneOf(MEMBERSHIP_STATUSES))
+    status = Text(load_default=None, validate=validate.OneOf(MEMBERSHIP_STATUSES))

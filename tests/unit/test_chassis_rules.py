@@ -2,7 +2,8 @@
 import pytest
 
 from services.chassis.envelope import EnvelopeSchema, make_envelope
-from services.chassis.errors import Forbidden, Unauthorized, ValidationFailed
+from services.chassis.errors import BadRequest, Forbidden, Unauthorized, ValidationFailed
+from services.chassis.idempotency import stored_operation
 from services.chassis.outbox import backoff_seconds
 from services.chassis.pagination import decode_cursor, encode_cursor
 from services.chassis.scope import CallerScope, Role
@@ -24,9 +25,9 @@ def test_envelope_has_every_field_and_validates():
 
 def test_cursor_round_trips_and_rejects_garbage():
     assert decode_cursor(encode_cursor(["Oadby", "id-1"])) == ["Oadby", "id-1"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadRequest):
         decode_cursor("not*a*cursor")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadRequest):
         decode_cursor("e30")  # base64 of {}: not a list
 
 
@@ -48,3 +49,9 @@ def test_service_errors_keep_their_field_errors():
     error = ValidationFailed("bad", {"urn": ["a URN is 6 digits"]})
     assert error.status == 422 and error.errors == {"urn": ["a URN is 6 digits"]}
     assert ValidationFailed(*error.args).errors == error.errors  # as nameko rebuilds it
+
+
+def test_an_operation_too_long_for_its_column_is_stored_by_its_hash():
+    assert stored_operation("book:6f1c2f0e-3c1a-4a3e-9a68-1d2f3e4a5b6c").startswith("book:")
+    long_one, other = stored_operation("book:" + "a" * 100), stored_operation("book:" + "b" * 100)
+    assert len(long_one) == 64 and long_one != other and long_one.startswith("sha256:")
