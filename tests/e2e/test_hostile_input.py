@@ -191,7 +191,8 @@ def test_every_paginated_route_is_tested():
 
 @pytest.mark.parametrize("path", LIST_ROUTES)
 def test_an_edited_cursor_is_400_naming_cursor(admin, world, course, path):
-    known = {"alliance_id": world.a1["id"], "course_id": course["id"], "region_id": world.region1["id"]}
+    known = {"alliance_id": world.a1["id"], "course_id": course["id"], "region_id": world.region1["id"],
+             "urn": "110002"}
     url = re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path)
     assert admin.get(url).status_code == 200
     for cursor in BAD_CURSORS:
