@@ -19,8 +19,8 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
-from gateway.auth import TooManyAttempts, caller_from_header
-from services.chassis.errors import ServiceError
+from gateway.auth import authenticated_caller
+from services.chassis.errors import ServiceError, TooManyAttempts
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
@@ -124,7 +124,7 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
     request_id = _request_id(request)
     try:
         service.rpc.set_correlation_id(request_id)
-        caller = None if spec.public else caller_from_header(request.headers.get("Authorization"))
+        caller = None if spec.public else authenticated_caller(request.headers.get("Authorization"), service.rpc)
         body = _read_json(request, spec.body_required) if spec.body is not None else None
         result = fn(service, Call(request, request_id, caller, body, spec), **path_args)
         if isinstance(result, Response):
