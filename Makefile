@@ -5,7 +5,8 @@
 #   make down     stop what `make up` started
 #   make test     every test (they create their own databases)
 #   make lint     ruff: imports, unused names, style
-#   make bench    the booking-rush benchmark (make bench-schools: the schools one)
+#   make bench    the booking-rush benchmark (make bench-schools: the schools one;
+#                 make bench-sign-in: membership's memory in a sign-in rush)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
@@ -17,7 +18,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test lint bench bench-schools fuzz compose-check services venv
+.PHONY: up down status logs test lint bench bench-schools bench-sign-in fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -71,6 +72,9 @@ bench-schools: venv services
 
 fuzz: venv services
 	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)
+
+bench-sign-in: venv services
+	$(PY) -m tests.benchmarks.bench_sign_in
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q

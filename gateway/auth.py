@@ -3,12 +3,14 @@ import logging
 import secrets
 import time
 import uuid
-from collections import OrderedDict, defaultdict, deque
+from collections import OrderedDict
+from typing import Any
 
 import jwt
 
+from gateway import active_users
 from services.chassis.config import int_setting, setting
-from services.chassis.errors import ServiceError, Unauthorized
+from services.chassis.errors import Unauthorized
 from services.chassis.scope import CallerScope
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,14 @@ def caller_from_header(header: str | None) -> dict:
     return dict(scope)
 
 
+def authenticated_caller(header: str | None, rpc: Any) -> dict:
+    """The caller's scope; 401 for a bad token, or one whose user is deactivated or gone."""
+    scope = caller_from_header(header)
+    if not active_users.is_active(scope["user_id"], rpc):
+        raise Unauthorized("the account is deactivated or no longer exists")
+    return scope
+
+
 def _verify(token: str) -> tuple[dict, int]:
     try:
         claims = jwt.decode(
@@ -73,32 +83,3 @@ def _verify(token: str) -> tuple[dict, int]:
         raise Unauthorized("the token is not valid")
     claims["user_id"] = claims["sub"]
     return CallerScope.from_dict(claims).to_dict(), claims["exp"]
-
-
-class TooManyAttempts(ServiceError):
-    status = 429
-    title = "Too many requests"
-
-    def __init__(self, detail: str = "", errors: dict | None = None, retry_after: int = 60) -> None:
-        super().__init__(detail, errors)
-        self.retry_after = retry_after
-
-
-class LoginThrottle:
-    """At most ``limit`` sign-in attempts per client address in ``window`` seconds."""
-
-    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._attempts: dict[str, deque] = defaultdict(deque)
-
-    def check(self, client: str) -> None:
-        now = time.monotonic()
-        attempts = self._attempts[client]
-        while attempts and attempts[0] <= now - self.window:
-            attempts.popleft()
-        if len(attempts) >= self.limit:
-            retry_after = int(attempts[0] + self.window - now) + 1
-            raise TooManyAttempts("too many sign-in attempts; wait and try again",
-                                  retry_after=retry_after)
-        attempts.append(now)

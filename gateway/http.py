@@ -17,10 +17,10 @@ from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
-from gateway.auth import TooManyAttempts, caller_from_header
+from gateway.auth import authenticated_caller
 from gateway.responses import finish, problem, request_id_of
 from gateway.web_server import http
-from services.chassis.errors import BadRequest, NotFound, ServiceError
+from services.chassis.errors import BadRequest, NotFound, ServiceError, TooManyAttempts
 from services.chassis.validation import require_object
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
     try:
         _check_path(path_args)
         service.rpc.set_correlation_id(request_id)
-        caller = None if spec.public else caller_from_header(request.headers.get("Authorization"))
+        caller = None if spec.public else authenticated_caller(request.headers.get("Authorization"), service.rpc)
         body = _read_json(request, spec.body_required) if spec.body is not None else None
         result = fn(service, Call(request, request_id, caller, body, spec), **path_args)
         if isinstance(result, Response):

@@ -1,12 +1,12 @@
 """Signing in, the caller, and user accounts."""
 from marshmallow import Schema, fields
 
-from gateway.auth import LoginThrottle, issue_token
+from gateway.auth import issue_token
+from gateway.client_address import client_address
 from gateway.http import Call, route
 from services.membership import schemas
 
 TAG = "Auth and users"
-throttle = LoginThrottle()
 
 
 class Token(Schema):
@@ -24,9 +24,7 @@ class AuthRoutes:
     @route("POST", "/api/v1/auth/token", "Exchange email and password for a bearer token", TAG,
            body=schemas.Credentials, response=Token, public=True)
     def sign_in(self, call: Call) -> dict:
-        email = call.body.get("email", "") if isinstance(call.body, dict) else ""
-        throttle.check(f"{call.request.remote_addr}|{str(email).strip().lower()}")
-        return issue_token(self.rpc.membership.authenticate(call.body))
+        return issue_token(self.rpc.membership.authenticate(call.body, client_address(call.request)))
 
     @route("GET", "/api/v1/me", "The caller's user and scope", TAG, response=Me)
     def me(self, call: Call) -> dict:
@@ -36,3 +34,8 @@ class AuthRoutes:
            body=schemas.UserCreate, response=schemas.User, status=201, idempotent=True)
     def create_user(self, call: Call) -> dict:
         return self.rpc.membership.create_user(call.caller, call.body, call.idempotency_key)
+
+    @route("POST", "/api/v1/users/{user_id}/deactivate", "Deactivate a user the caller manages", TAG,
+           response=schemas.User)
+    def deactivate_user(self, call: Call, user_id: str) -> dict:
+        return self.rpc.membership.deactivate_user(call.caller, user_id)

@@ -54,4 +54,15 @@ class ValidationFailed(ServiceError):
     title = "Validation failed"
 
 
+class TooManyAttempts(ServiceError):
+    """429; ``retry_after`` (seconds) is one of the arguments, so it survives the RPC hop."""
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str = "", errors: dict | None = None, retry_after: int | str = 60) -> None:
+        super().__init__(detail, errors)
+        self.retry_after = int(retry_after)  # nameko sends arguments that are not strings as strings
+        self.args = (detail, self.errors, self.retry_after)
+
+
 deserialize_to_instance(ServiceError)

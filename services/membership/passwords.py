@@ -1,19 +1,47 @@
-"""Password hashing with Argon2id."""
+"""Password hashing with Argon2id, bounded in memory and in concurrency.
+
+Parameters: OWASP's recognised minimum for Argon2id (m=19 MiB, t=2, p=1),
+instead of argon2-cffi's default (RFC 9106 low-memory: 64 MiB, t=3, p=4).
+Each hash holds its memory cost for its whole run, so the process's peak is
+about ``HASH_SLOTS`` x 19 MiB above its base, whatever the number of workers.
+Hashes run in eventlet's native thread pool (argon2 releases the GIL), so a
+hash does not stall the process's other green threads; at most ``HASH_SLOTS``
+run at once (2: the machine's cores). The pool has just that many threads:
+malloc keeps a freed 19 MiB block in its thread's arena for the next hash,
+so eventlet's default 20 threads held 20 blocks (measured: 386 MiB). Hashes
+made with other parameters still verify and are rehashed at the next
+sign-in (``needs_rehash``).
+"""
+from typing import Callable, TypeVar
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from eventlet import tpool
+from eventlet.semaphore import Semaphore
 
-_hasher = PasswordHasher()
+from services.chassis.config import int_setting
+
+T = TypeVar("T")
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+HASH_SLOTS = int_setting("PASSWORD_HASH_CONCURRENCY", 2)
+_slots = Semaphore(HASH_SLOTS)
+tpool.set_num_threads(HASH_SLOTS)  # membership uses the pool for nothing else
 # Verified when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 
+def _bounded(work: Callable[..., T], *args: str) -> T:
+    with _slots:
+        return tpool.execute(work, *args)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _bounded(_hasher.hash, password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _bounded(_hasher.verify, stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -166,6 +166,8 @@ class User(Schema):
     alliance_id = fields.String(allow_none=True)
     school_urn = fields.String(allow_none=True)
     created_at = fields.DateTime()
+    deactivated_at = fields.DateTime(allow_none=True)
+    active = fields.Function(lambda user: user.get("deactivated_at") is None, dump_only=True)
 
 
 class Credentials(Schema):

@@ -4,7 +4,7 @@ from services.chassis.entrypoints import rpc
 from services.chassis.operations import ServiceOperations
 from services.chassis.request_pipeline import change, read
 from services.chassis.validation import load
-from services.membership import directory, memberships, schemas, system_leaders, users
+from services.membership import accounts, directory, memberships, schemas, sign_in, system_leaders, users
 from services.membership.bootstrap import ensure_platform_admin
 
 
@@ -112,7 +112,15 @@ class MembershipService(ServiceOperations):
         return read(self.db, scope, users.get_user)
 
     @rpc
-    def authenticate(self, credentials):
+    def authenticate(self, credentials, client=None):
         payload = load(schemas.Credentials(), credentials)
+        return sign_in.sign_in(self.db, payload["email"], payload["password"], client)
+
+    @rpc
+    def deactivate_user(self, scope, user_id):
+        return read(self.db, scope, lambda tx, caller: accounts.deactivate_user(tx, caller, user_id))
+
+    @rpc
+    def user_is_active(self, user_id):
         with self.db.transaction() as tx:
-            return users.authenticate(tx, payload["email"], payload["password"])
+            return accounts.is_active(tx, user_id)

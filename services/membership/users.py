@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
-from services.chassis.errors import Forbidden, NotFound, ValidationFailed
+from services.chassis.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.membership import schemas
 from services.membership.events import emit
@@ -103,13 +103,16 @@ def get_user(tx: Transaction, caller: CallerScope) -> dict:
     row = tx.execute(sa.select(users).where(users.c.id == caller.user_id)).mappings().first()
     if row is None:
         raise NotFound("no such user")
+    if row["deactivated_at"] is not None:
+        raise Unauthorized("the account is deactivated")
     return USER.dump(row)
 
 
 def authenticate(tx: Transaction, email: str, password: str) -> dict:
     row = tx.execute(sa.select(users).where(
         sa.func.lower(users.c.email) == email.strip().lower())).mappings().first()
-    if not verify_password(row["password_hash"] if row else None, password):
+    valid = verify_password(row["password_hash"] if row else None, password)
+    if not valid or row["deactivated_at"] is not None:  # the same answer: nothing to learn from it
         raise InvalidCredentials("invalid email or password")
     if needs_rehash(row["password_hash"]):
         tx.execute(sa.update(users).where(users.c.id == row["id"])

@@ -2,13 +2,32 @@
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+
+
+class SourceAddress(HTTPAdapter):
+    """Connect from a given local address (any of 127.0.0.0/8 reaches a local gateway)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
 
 
 class Api:
-    def __init__(self, base_url: str, token: str | None = None) -> None:
+    def __init__(self, base_url: str, token: str | None = None, source: str | None = None) -> None:
         self.base_url = base_url
         self.token = token
+        self.source = source
         self.session = requests.Session()
+        if source:
+            self.session.mount("http://", SourceAddress(source))
+
+    def from_address(self, source: str) -> "Api":
+        """The same caller, connecting from another client address."""
+        return Api(self.base_url, self.token, source)
 
     def request(self, method: str, path: str, body: Any = None, headers: dict | None = None,
                 **kwargs: Any) -> requests.Response:
@@ -33,7 +52,7 @@ class Api:
     def login(self, email: str, password: str) -> "Api":
         answer = self.post("/api/v1/auth/token", {"email": email, "password": password})
         assert answer.status_code == 200, answer.text
-        return Api(self.base_url, answer.json()["access_token"])
+        return Api(self.base_url, answer.json()["access_token"], self.source)
 
     def created(self, path: str, body: Any, **kwargs: Any) -> dict:
         answer = self.post(path, body, **kwargs)

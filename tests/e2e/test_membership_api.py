@@ -205,9 +205,10 @@ def test_sign_in(anonymous, world):
 
 
 def test_repeated_failed_sign_ins_are_rate_limited(anonymous):
-    answers = [anonymous.post("/api/v1/auth/token", {"email": "victim@x.test", "password": "guess"})
-               for _ in range(25)]
-    assert {a.status_code for a in answers[:20]} == {401}
+    client = anonymous.from_address("127.0.0.3")  # not 127.0.0.1, which the other tests sign in from
+    answers = [client.post("/api/v1/auth/token", {"email": "victim@x.test", "password": "guess"})
+               for _ in range(10)]
+    assert {a.status_code for a in answers[:5]} == {401}
     limited = problem(answers[-1], 429)
     assert int(answers[-1].headers["Retry-After"]) >= 1 and limited["detail"]
 

@@ -1,12 +1,18 @@
-"""Gateway rules that need no running service: tokens, throttling, the API document."""
+"""Gateway rules that need no running service: tokens, client addresses, the API document."""
+import json
 import time
 
 import jwt
 import pytest
+from nameko.exceptions import deserialize, serialize
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
-from gateway import auth
-from gateway.auth import LoginThrottle, TooManyAttempts, caller_from_header, issue_token
-from services.chassis.errors import Unauthorized
+from gateway import active_users, auth
+from gateway.auth import authenticated_caller, caller_from_header, issue_token
+from gateway.client_address import client_address
+from gateway.clients import ServiceUnavailable
+from services.chassis.errors import TooManyAttempts, Unauthorized
 
 USER = {"id": "u-1", "role": "alliance_admin", "region_id": "r-1", "alliance_id": "a-1",
         "school_urn": None}
@@ -62,14 +68,72 @@ def test_unsigned_and_wrongly_signed_tokens_are_refused():
         caller_from_header("Basic abc")
 
 
-def test_the_throttle_refuses_past_its_limit_and_says_when_to_retry():
-    throttle = LoginThrottle(limit=3, window=60)
-    for _ in range(3):
-        throttle.check("1.2.3.4|a@b")
-    with pytest.raises(TooManyAttempts) as refused:
-        throttle.check("1.2.3.4|a@b")
-    assert refused.value.status == 429 and 1 <= refused.value.retry_after <= 61
-    throttle.check("1.2.3.4|other@b")  # another account is not affected
+def test_too_many_attempts_keeps_its_retry_after_across_rpc():
+    sent = json.loads(json.dumps(serialize(TooManyAttempts("wait", retry_after=17))))
+    received = deserialize(sent)
+    assert isinstance(received, TooManyAttempts)
+    assert (received.status, received.detail, received.retry_after) == (429, "wait", 17)
+
+
+def request_from(peer: str, forwarded: str | None = None) -> Request:
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return Request(EnvironBuilder(headers=headers, environ_base={"REMOTE_ADDR": peer}).get_environ())
+
+
+def test_the_client_address_is_the_peer_unless_the_peer_is_a_trusted_proxy(monkeypatch):
+    assert client_address(request_from("203.0.113.7", "198.51.100.1")) == "203.0.113.7"
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
+    assert client_address(request_from("203.0.113.7", "198.51.100.1")) == "203.0.113.7"
+    assert client_address(request_from("10.1.2.3", "198.51.100.1")) == "198.51.100.1"
+    # Only the hops the trusted proxies appended count: the client may have sent its own header.
+    assert client_address(request_from("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.0.0.2")) == "198.51.100.1"
+    assert client_address(request_from("127.0.0.1", "not-an-address")) == "127.0.0.1"
+    assert client_address(request_from("127.0.0.1")) == "127.0.0.1"
+
+
+class Membership:
+    """Answers user_is_active like the membership service, counting the calls."""
+
+    def __init__(self, inactive: set[str] = frozenset(), down: bool = False) -> None:
+        self.inactive, self.down, self.calls = set(inactive), down, 0
+
+    def user_is_active(self, user_id: str) -> bool:
+        self.calls += 1
+        if self.down:
+            raise ServiceUnavailable("the membership service is not running")
+        return user_id not in self.inactive
+
+
+class Rpc:
+    def __init__(self, membership: Membership) -> None:
+        self.membership = membership
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_users():
+    active_users._answers.clear()
+
+
+def test_a_deactivated_users_token_is_refused_once_the_cached_answer_expires(monkeypatch):
+    monkeypatch.setenv("ACTIVE_USER_CACHE_SECONDS", "0.2")
+    header = bearer(issue_token(USER)["access_token"])
+    membership = Membership()
+    for _ in range(50):
+        assert authenticated_caller(header, Rpc(membership))["user_id"] == "u-1"
+    assert membership.calls == 1  # one RPC per user per TTL, not one per request
+    membership.inactive.add("u-1")
+    assert authenticated_caller(header, Rpc(membership))["user_id"] == "u-1"  # still cached
+    time.sleep(0.25)
+    with pytest.raises(Unauthorized):
+        authenticated_caller(header, Rpc(membership))
+
+
+def test_without_membership_the_last_answer_stands():
+    header = bearer(issue_token(USER)["access_token"])
+    assert authenticated_caller(header, Rpc(Membership(down=True)))["user_id"] == "u-1"
+    active_users.remember("u-1", False, time.monotonic() - 1)
+    with pytest.raises(Unauthorized):
+        authenticated_caller(header, Rpc(Membership(down=True)))
 
 
 def test_the_openapi_document_covers_every_membership_route():

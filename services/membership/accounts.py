@@ -1,0 +1,61 @@
+"""User accounts after creation: who manages whom, deactivation, whether a user is active."""
+from typing import Mapping
+
+import sqlalchemy as sa
+
+from services.chassis.database import Transaction
+from services.chassis.errors import Forbidden, NotFound
+from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
+from services.chassis.validation import is_uuid
+from services.membership import schemas
+from services.membership.events import emit
+from services.membership.models import users
+
+USER = schemas.User()
+# Roles that manage some users; what each may manage is in ``manages``.
+MANAGERS = (Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
+
+
+def manages(caller: CallerScope, user: Mapping) -> bool:
+    """Whether ``caller`` may manage (deactivate) ``user``: one rule per managing role; never oneself."""
+    role = Role(user["role"])
+    rules = {
+        Role.PLATFORM_ADMIN: True,
+        Role.ALLIANCE_ADMIN: role in ALLIANCE_ROLES and user["alliance_id"] == caller.alliance_id,
+        Role.SCHOOL_USER: role is Role.SCHOOL_USER and user["school_urn"] == caller.school_urn,
+    }
+    return user["id"] != caller.user_id and rules.get(caller.role, False)
+
+
+def _visible(caller: CallerScope) -> sa.ColumnElement:
+    """Users the caller may know of: everyone for the platform admin, else its own alliance's or school's."""
+    if caller.is_admin:
+        return sa.true()
+    if caller.role is Role.SCHOOL_USER and caller.school_urn:
+        return users.c.school_urn == caller.school_urn
+    if caller.alliance_id is None:
+        return sa.false()
+    return users.c.alliance_id == caller.alliance_id
+
+
+def deactivate_user(tx: Transaction, caller: CallerScope, user_id: str) -> dict:
+    """Deactivate a user the caller manages (403), among those it can see (404); idempotent."""
+    caller.require(*MANAGERS)
+    user = is_uuid(user_id) and tx.execute(sa.select(users).where(
+        users.c.id == user_id, _visible(caller)).with_for_update()).mappings().first()
+    if not user:
+        raise NotFound("no such user")
+    if not manages(caller, user):
+        raise Forbidden("you may not deactivate this user")
+    if user["deactivated_at"] is not None:
+        return USER.dump(user)
+    row = tx.execute(sa.update(users).where(users.c.id == user_id).values(deactivated_at=sa.func.now())
+                     .returning(*users.c)).mappings().one()
+    emit(tx, "user_updated", row, region_id=row["region_id"], alliance_id=row["alliance_id"])
+    return USER.dump(row)
+
+
+def is_active(tx: Transaction, user_id: str) -> bool:
+    """Whether the user exists and is not deactivated (a token's user, for the gateway)."""
+    return is_uuid(user_id) and tx.execute(sa.select(users.c.id).where(
+        users.c.id == user_id, users.c.deactivated_at.is_(None))).first() is not None
