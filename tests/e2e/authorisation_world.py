@@ -75,6 +75,11 @@ class Tenants:
         assert invited["status"] == "pending"
         return urn
 
+    def fresh_staff(self) -> str:
+        return self.admin.created("/api/v1/users", {
+            "email": f"staff{self.unique()}@matrix.test", "name": "Staff", "role": "alliance_staff",
+            "alliance_id": self.a["id"], "password": PASSWORD})["id"]
+
     def fresh_draft(self) -> str:
         return self.callers[ALLIANCE_STAFF].created("/api/v1/courses", course_body(
             self.a["id"], title=f"Matrix draft {self.unique()}"))["id"]

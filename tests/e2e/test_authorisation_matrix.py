@@ -67,6 +67,8 @@ CASES = [
     Case("POST", "/api/v1/users", frozenset({P, AA}), body_of(lambda t: {
         "email": f"staff{t.unique()}@matrix.test", "name": "Staff", "role": "alliance_staff",
         "alliance_id": t.a["id"], "password": w.PASSWORD})),
+    Case("POST", "/api/v1/users/{user_id}/deactivate", frozenset({P, AA}), lambda t: (
+        {"user_id": t.fresh_staff()}, None, {})),
     Case("POST", "/api/v1/regions", frozenset({P}), body_of(lambda t: {
         "name": f"Matrix region {t.unique()}", "code": f"MX{t.unique()}"})),
     Case("GET", "/api/v1/regions", IN_REGION, static(), hidden=EVERYONE - IN_REGION,

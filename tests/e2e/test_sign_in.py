@@ -116,12 +116,13 @@ def test_who_may_deactivate_whom(world, admin, anonymous):
         return caller.post(f"/api/v1/users/{user_id}/deactivate")
 
     problem(anonymous.post(f"/api/v1/users/{staff['id']}/deactivate"), 401)
-    for caller in (world.a1_staff, world.coordinator, world.school_user):
+    for caller in (world.a1_staff, world.coordinator):
         problem(deactivate(caller, staff["id"]), 403)
+    problem(deactivate(world.school_user, staff["id"]), 404)  # not one of its school's users
     problem(deactivate(world.a1_admin, other["id"]), 404)  # another alliance's: not revealed
     problem(deactivate(world.a1_admin, str(uuid.uuid4())), 404)
     problem(deactivate(world.a1_admin, "not-a-uuid"), 404)
-    problem(deactivate(world.a1_admin, school_user["id"]), 403)
+    problem(deactivate(world.a1_admin, school_user["id"]), 404)  # a school's users are the school's
     problem(deactivate(world.a1_admin, a1_admin["id"]), 403)
     problem(deactivate(admin, platform_admin["id"]), 403)
 
@@ -131,6 +132,8 @@ def test_who_may_deactivate_whom(world, admin, anonymous):
     assert body["id"] == staff["id"] and body["active"] is False and body["deactivated_at"]
     assert deactivate(world.a1_admin, staff["id"]).json() == body  # again: the same answer
     assert deactivate(admin, other["id"]).json()["active"] is False
+    colleague = user(world.school_user, "leaver@forestway.test", "school_user", school_urn="110002")
+    assert deactivate(world.school_user, colleague["id"]).json()["active"] is False
 
 
 def test_a_deactivated_user_is_announced_and_cannot_sign_in(world, anonymous, stack_events):

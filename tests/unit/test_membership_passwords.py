@@ -8,9 +8,9 @@ from argon2 import PasswordHasher, extract_parameters
 from services.membership import passwords
 
 
-def test_new_hashes_are_argon2id_at_19_mib_two_passes_one_lane():
+def test_new_hashes_are_argon2id_at_7_mib_five_passes_one_lane():
     made = extract_parameters(passwords.hash_password("a-long-enough-password"))
-    assert (made.type.name, made.memory_cost, made.time_cost, made.parallelism) == ("ID", 19 * 1024, 2, 1)
+    assert (made.type.name, made.memory_cost, made.time_cost, made.parallelism) == ("ID", 7 * 1024, 5, 1)
 
 
 def test_a_hash_with_older_parameters_still_verifies_and_asks_for_a_rehash():
