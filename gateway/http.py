@@ -44,6 +44,7 @@ class RouteSpec:
     query: type[Schema] | None = None
     paginated: bool = False
     public: bool = False
+    checks_credentials: bool = False  # a public route that answers 401 (signing in)
     idempotent: bool = False
 
 

@@ -29,7 +29,9 @@ ERRORS = {
 }
 
 
-def _answers(spec: RouteSpec, when: str) -> bool:
+def _answers(spec: RouteSpec, status: int, when: str) -> bool:
+    if status == 401 and spec.checks_credentials:
+        return True
     return when == ANY or (when == BODY and spec.body is not None) or (when == SIGNED_IN and not spec.public)
 
 
@@ -38,7 +40,9 @@ class Problem(Schema):
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={
+        "description": "field -> its messages: a list of strings, or for a nested object or a list's "
+                       "items an object of the same shape (item index or field -> messages)"})
 
 
 @lru_cache(maxsize=None)
@@ -66,7 +70,7 @@ def _operation(spec: RouteSpec) -> dict:
     responses = {str(spec.status): ok}
     problem = {"content": {"application/problem+json": {"schema": "Problem"}}}
     for status, (text, when) in ERRORS.items():
-        if _answers(spec, when):
+        if _answers(spec, status, when):
             responses[str(status)] = {"description": text, **problem}
     operation = {"summary": spec.summary, "tags": [spec.tag], "operationId": spec.name,
                  "parameters": parameters, "responses": responses}

@@ -46,12 +46,16 @@ def tokens_of_every_role(base_url: str, admin_email: str, admin_password: str) -
 
 
 def fuzz_as(base_url: str, role: str, token: str, examples: int, report_dir: Path) -> int:
-    """Run schemathesis as ``role``; its exit code (0: no failure)."""
+    """Run schemathesis as ``role``; its exit code (0: no failure).
+
+    One worker: with two, schemathesis' generator sometimes dies inside CPython 3.11's
+    compiler ("AST constructor recursion depth mismatch"), a crash of the tool, not of the API.
+    """
     command = [
         ST, "run", f"{base_url}/api/v1/openapi.json", "--url", base_url,
         "--header", f"Authorization: Bearer {token}", "--checks", CHECKS,
         "--max-examples", str(examples), "--phases", "examples,coverage,fuzzing",
-        "--workers", "2", "--seed", "20261124", "--suppress-health-check", "all",
+        "--workers", "1", "--seed", "20261124", "--suppress-health-check", "all",
         "--generation-database", "none", "--request-timeout", "20", "--no-color",
         "--report", "junit", "--report-dir", str(report_dir / role),
     ]

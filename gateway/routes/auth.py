@@ -22,7 +22,7 @@ class Me(Schema):
 
 class AuthRoutes:
     @route("POST", "/api/v1/auth/token", "Exchange email and password for a bearer token", TAG,
-           body=schemas.Credentials, response=Token, public=True)
+           body=schemas.Credentials, response=Token, public=True, checks_credentials=True)
     def sign_in(self, call: Call) -> dict:
         return issue_token(self.rpc.membership.authenticate(call.body, client_address(call.request)))
 
