@@ -45,7 +45,7 @@ def tokens_of_every_role(base_url: str, admin_email: str, admin_password: str) -
     return tokens
 
 
-def fuzz_as(base_url: str, role: str, token: str, examples: int, report_dir: Path) -> int:
+def fuzz_as(base_url: str, role: str, token: str, examples: int, report_dir: Path, seed: int | None) -> int:
     """Run schemathesis as ``role``; its exit code (0: no failure).
 
     One worker: with two, schemathesis' generator sometimes dies inside CPython 3.11's
@@ -55,7 +55,7 @@ def fuzz_as(base_url: str, role: str, token: str, examples: int, report_dir: Pat
         ST, "run", f"{base_url}/api/v1/openapi.json", "--url", base_url,
         "--header", f"Authorization: Bearer {token}", "--checks", CHECKS,
         "--max-examples", str(examples), "--phases", "examples,coverage,fuzzing",
-        "--workers", "1", "--seed", "20261124", "--suppress-health-check", "all",
+        "--workers", "1", *(["--seed", str(seed)] if seed is not None else []), "--suppress-health-check", "all",
         "--generation-database", "none", "--request-timeout", "20", "--no-color",
         "--report", "junit", "--report-dir", str(report_dir / role),
     ]
@@ -63,8 +63,10 @@ def fuzz_as(base_url: str, role: str, token: str, examples: int, report_dir: Pat
     return subprocess.run(command, check=False).returncode
 
 
-def fuzz_every_role(base_url: str, tokens: dict[str, str], examples: int, report_dir: Path) -> dict[str, int]:
-    return {role: fuzz_as(base_url, role, token, examples, report_dir) for role, token in tokens.items()}
+def fuzz_every_role(base_url: str, tokens: dict[str, str], examples: int, report_dir: Path,
+                    seed: int | None = None) -> dict[str, int]:
+    """Schemathesis' exit code per role; a fixed ``seed`` repeats the same cases, none explores anew."""
+    return {role: fuzz_as(base_url, role, token, examples, report_dir, seed) for role, token in tokens.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.contract_fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=150, help="test cases per operation and role")
     parser.add_argument("--report-dir", type=Path, default=Path(".run/fuzz"))
+    parser.add_argument("--seed", type=int, default=None, help="repeat a run (schemathesis prints its seed)")
     args = parser.parse_args(argv)
     with bench_stack(workers=10) as (stack, _):
         tokens = tokens_of_every_role(stack.base_url, ADMIN_EMAIL, ADMIN_PASSWORD)
-        results = fuzz_every_role(stack.base_url, tokens, args.examples, args.report_dir)
+        results = fuzz_every_role(stack.base_url, tokens, args.examples, args.report_dir, args.seed)
     print("\nschemathesis exit codes by role:", results)
     return 0 if not any(results.values()) else 1
 
