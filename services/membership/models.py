@@ -121,4 +121,5 @@ sign_in_failures = Table(
     Column("failures", Integer, nullable=False, server_default="0"),
     Column("first_failure_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("blocked_until", DateTime(timezone=True)),
+    Index("ix_sign_in_failures_blocked_until", "blocked_until"),
 )

@@ -28,6 +28,10 @@ _COUNT_FAILURE = sa.text("""
                                 THEN now() ELSE f.first_failure_at END,
         blocked_until = GREATEST(f.blocked_until, now())
     RETURNING failures""")
+# Keys past their reset are worth nothing: each failure clears a few, so a spray cannot grow the table for ever.
+_PURGE_STALE = sa.text(
+    "DELETE FROM sign_in_failures WHERE key IN (SELECT key FROM sign_in_failures"
+    " WHERE blocked_until < now() - make_interval(secs => :reset) LIMIT 100 FOR UPDATE SKIP LOCKED)")
 _BLOCK = sa.text("UPDATE sign_in_failures SET blocked_until = GREATEST(blocked_until,"
                  " now() + make_interval(secs => :delay)) WHERE key = :key")
 
@@ -59,6 +63,7 @@ def raise_if_blocked(tx: Transaction, keys: list[str]) -> None:
 
 def count_failure(tx: Transaction, keys: dict[str, Backoff], reset_after: float) -> None:
     """One more failure on every key, blocking those past their free failures."""
+    tx.execute(_PURGE_STALE, {"reset": reset_after})
     for key in sorted(keys):  # one order for every replica: no deadlock between two attempts
         failures = tx.execute(_COUNT_FAILURE, {"key": key, "reset": reset_after}).scalar_one()
         delay = keys[key].delay(failures)

@@ -34,9 +34,11 @@ def upgrade() -> None:
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_index("ix_sign_in_failures_blocked_until", "sign_in_failures", ["blocked_until"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sign_in_failures_blocked_until", table_name="sign_in_failures")
     op.drop_table("sign_in_failures")
     op.drop_index("ix_users_school", table_name="users")
     op.drop_column("users", "deactivated_at")
