@@ -34,6 +34,18 @@ class MembershipRoutes:
     def get_alliance(self, call: Call, alliance_id: str) -> dict:
         return self.rpc.membership.get_alliance(call.caller, alliance_id)
 
+    @route("PATCH", "/api/v1/alliances/{alliance_id}",
+           "Change an alliance's name or lead school (its admin or region) or kind (its region)", TAG,
+           body=schemas.AllianceUpdate, response=schemas.Alliance)
+    def update_alliance(self, call: Call, alliance_id: str) -> dict:
+        return self.rpc.membership.update_alliance(call.caller, alliance_id, call.body)
+
+    @route("PATCH", "/api/v1/schools/{urn}",
+           "Change a school's register entry (its users or its region); open or closed (its region)", TAG,
+           body=schemas.SchoolUpdate, response=schemas.School)
+    def update_school(self, call: Call, urn: str) -> dict:
+        return self.rpc.membership.update_school(call.caller, urn, call.body)
+
     @route("POST", "/api/v1/schools", "Register a school by its URN", TAG,
            body=schemas.SchoolCreate, response=schemas.School, status=201, idempotent=True)
     def register_school(self, call: Call) -> dict:

@@ -24,8 +24,10 @@ def listed_for(caller: CallerScope) -> sa.ColumnElement:
         member_of = _school_memberships(caller.school_urn).subquery()
         return sa.or_(
             public,
+            # the regions of its memberships, and the one it is placed in when it has no alliance
             sa.and_(courses.c.visibility == "region",
-                    courses.c.region_id.in_(sa.select(member_of.c.region_id))),
+                    sa.or_(courses.c.region_id.in_(sa.select(member_of.c.region_id)),
+                           courses.c.region_id == caller.region_id)),
             sa.and_(courses.c.visibility == "alliance",
                     courses.c.alliance_id.in_(sa.select(member_of.c.alliance_id))),
         )

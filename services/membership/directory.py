@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
-from services.chassis.errors import NotFound, ValidationFailed
+from services.chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.chassis.pagination import paginate
 from services.chassis.request_pipeline import contains
 from services.chassis.scope import CallerScope, Role
@@ -12,11 +12,15 @@ from services.membership import schemas
 from services.membership.events import emit
 from services.membership.exceptions import DuplicateName, SchoolAlreadyRegistered
 from services.membership.models import alliances, regions, schools
-from services.membership.visibility import in_region
+from services.membership.visibility import alliances_run_by, in_region, schools_kept_by
 
 REGION_CREATORS: tuple[Role, ...] = ()  # the platform admin only
 ALLIANCE_CREATORS = (Role.REGIONAL_COORDINATOR,)
+ALLIANCE_EDITORS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
 SCHOOL_REGISTRARS = (Role.REGIONAL_COORDINATOR, Role.ALLIANCE_ADMIN)
+SCHOOL_KEEPERS = (Role.REGIONAL_COORDINATOR, Role.SCHOOL_USER)
+# What only the region (or the platform) decides: whether it is an alliance or a hub, whether a school is open.
+REGION_ONLY = {"kind", "status"}
 
 REGION = schemas.Region()
 ALLIANCE = schemas.Alliance()
@@ -79,6 +83,48 @@ def get_alliance(tx: Transaction, caller: CallerScope, alliance_id: str) -> dict
     if row is None:
         raise NotFound("no such alliance")
     return ALLIANCE.dump(row)
+
+
+def _region_only(caller: CallerScope, changes: dict) -> None:
+    if not (caller.is_admin or caller.is_coordinator) and REGION_ONLY & set(changes):
+        raise Forbidden(f"only the region changes {', '.join(sorted(REGION_ONLY & set(changes)))}")
+
+
+def _changed(tx: Transaction, table: sa.Table, where: tuple, changes: dict) -> dict | None:
+    """The row after ``changes`` (as it is, for none) if ``where`` lets the caller change it."""
+    statement = (sa.update(table).where(*where).values(**changes).returning(*table.c) if changes
+                 else sa.select(table).where(*where))
+    return tx.execute(statement).mappings().first()
+
+
+def update_alliance(tx: Transaction, caller: CallerScope, alliance_id: str, changes: dict) -> dict:
+    caller.require(*ALLIANCE_EDITORS)
+    get_alliance(tx, caller, alliance_id)  # 404 when not even visible
+    _region_only(caller, changes)
+    if changes.get("lead_school_urn"):
+        require_school(tx, changes["lead_school_urn"], "lead_school_urn")
+    try:
+        with tx.conn.begin_nested():
+            row = _changed(tx, alliances, (alliances.c.id == alliance_id, alliances_run_by(caller)), changes)
+    except sa.exc.IntegrityError:
+        raise DuplicateName(f"the region already has an alliance called {changes.get('name')}")
+    if row is None:
+        raise Forbidden("only the alliance's admin or its region changes the alliance")
+    if changes:
+        emit(tx, "alliance_updated", row, region_id=row["region_id"], alliance_id=row["id"])
+    return ALLIANCE.dump(row)
+
+
+def update_school(tx: Transaction, caller: CallerScope, urn: str, changes: dict) -> dict:
+    caller.require(*SCHOOL_KEEPERS)
+    get_school(tx, caller, urn)  # the register is public: 404 only for an unknown URN
+    _region_only(caller, changes)
+    row = _changed(tx, schools, (schools.c.urn == urn, schools_kept_by(caller)), changes)
+    if row is None:
+        raise Forbidden("only the school's own users or its region change its entry")
+    if changes:
+        emit(tx, "school_updated", row)
+    return SCHOOL.dump(row)
 
 
 def register_school(tx: Transaction, caller: CallerScope, data: dict) -> dict:

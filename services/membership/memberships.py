@@ -146,15 +146,16 @@ def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: 
     return _save(tx, found, status=consent.ENDED, ended_on=date.today())
 
 
-def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, status: str | None,
+def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, filters: dict,
                  page: dict | None) -> dict:
     caller.require(*READERS)
     alliance = managed_alliance(tx, caller, alliance_id)
     query = (sa.select(memberships, schools.c.name.label("school_name"))
              .join(schools, schools.c.urn == memberships.c.school_urn)
              .where(memberships.c.alliance_id == alliance["id"]))
-    if status:
-        query = query.where(memberships.c.status == status)
+    for name in ("status", "tier"):
+        if filters.get(name):
+            query = query.where(memberships.c[name] == filters[name])
     return paginate(tx, query, [memberships.c.school_urn, memberships.c.id], page,
                     lambda row: MEMBERSHIP.dump({**row, "region_id": alliance["region_id"]}))
 

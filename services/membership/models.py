@@ -56,6 +56,7 @@ schools = Table(
     Column("school_type", String(100)),
     Column("trust", String(200)),
     Column("postcode", String(10)),
+    Column("status", String(16), nullable=False, server_default="open"),
     _created(),
     Index("ix_schools_name_lower", func.lower(text("name"))),
 )

@@ -18,6 +18,8 @@ PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special",
           "alternative_provision", "post_16"]
 TIERS = ["lead", "strategic_partner", "partner", "associate"]
 MEMBERSHIP_STATUSES = ["pending", "active", "ended", "declined"]
+SCHOOL_STATUSES = ["open", "closed"]  # as Get Information About Schools has them
+POSTCODE = validate.Regexp(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode")
 DESIGNATIONS = ["NLE", "LLE", "SLE"]
 ROLES = ["platform_admin", "regional_coordinator", "alliance_admin", "alliance_staff", "school_user"]
 
@@ -42,6 +44,12 @@ class AllianceCreate(Schema):
     lead_school_urn = Text(load_default=None, allow_none=True, validate=URN)
 
 
+class AllianceUpdate(Schema):
+    name = Text(validate=NAME)
+    kind = Text(validate=validate.OneOf(list(ALLIANCE_KINDS)))
+    lead_school_urn = Text(allow_none=True, validate=URN)
+
+
 class Alliance(Schema):
     id = fields.String()
     name = fields.String()
@@ -59,8 +67,17 @@ class SchoolCreate(Schema):
     phase = Text(required=True, validate=validate.OneOf(PHASES))
     school_type = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
     trust = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
-    postcode = Text(load_default=None, allow_none=True, validate=validate.Regexp(
-        r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode"))
+    postcode = Text(load_default=None, allow_none=True, validate=POSTCODE)
+
+
+class SchoolUpdate(Schema):
+    name = Text(validate=NAME)
+    local_authority = Text(validate=validate.Length(min=1, max=100))
+    phase = Text(validate=validate.OneOf(PHASES))
+    school_type = Text(allow_none=True, validate=validate.Length(max=100))
+    trust = Text(allow_none=True, validate=validate.Length(min=1, max=200))
+    postcode = Text(allow_none=True, validate=POSTCODE)
+    status = Text(validate=validate.OneOf(SCHOOL_STATUSES))
 
 
 class School(Schema):
@@ -71,6 +88,7 @@ class School(Schema):
     school_type = fields.String(allow_none=True)
     trust = fields.String(allow_none=True)
     postcode = fields.String(allow_none=True)
+    status = fields.String()
     created_at = fields.DateTime()
 
 
@@ -177,3 +195,4 @@ class Credentials(Schema):
 
 class MemberFilters(Schema):
     status = Text(load_default=None, validate=validate.OneOf(MEMBERSHIP_STATUSES))
+    tier = Text(load_default=None, validate=validate.OneOf(TIERS))

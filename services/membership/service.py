@@ -41,6 +41,16 @@ class MembershipService(ServiceOperations):
         return read(self.db, scope, lambda tx, caller: directory.get_alliance(tx, caller, alliance_id))
 
     @rpc
+    def update_alliance(self, scope, alliance_id, data):
+        return change(self.db, scope, directory.ALLIANCE_EDITORS, schemas.AllianceUpdate(), data,
+                      lambda tx, caller, changes: directory.update_alliance(tx, caller, alliance_id, changes))
+
+    @rpc
+    def update_school(self, scope, urn, data):
+        return change(self.db, scope, directory.SCHOOL_KEEPERS, schemas.SchoolUpdate(), data,
+                      lambda tx, caller, changes: directory.update_school(tx, caller, urn, changes))
+
+    @rpc
     def register_school(self, scope, data, idempotency_key=None):
         return change(self.db, scope, directory.SCHOOL_REGISTRARS, schemas.SchoolCreate(), data,
                       directory.register_school, idempotency_key, "register_school")
@@ -65,7 +75,7 @@ class MembershipService(ServiceOperations):
     def list_members(self, scope, alliance_id, filters=None, page=None):
         wanted = load(schemas.MemberFilters(), filters or {})
         return read(self.db, scope, lambda tx, caller: memberships.list_members(
-            tx, caller, alliance_id, wanted["status"], page))
+            tx, caller, alliance_id, wanted, page))
 
     @rpc
     def change_member_tier(self, scope, alliance_id, urn, data):

@@ -25,7 +25,7 @@ CREATABLE = {
 SCOPE_FIELDS = {
     Role.PLATFORM_ADMIN: (), Role.REGIONAL_COORDINATOR: ("region_id",),
     Role.ALLIANCE_ADMIN: ("alliance_id",), Role.ALLIANCE_STAFF: ("alliance_id",),
-    Role.SCHOOL_USER: ("school_urn",),
+    Role.SCHOOL_USER: ("school_urn", "region_id"),
 }
 
 
@@ -47,7 +47,7 @@ def _scope_of_new_user(tx: Transaction, caller: CallerScope, role: Role, data: d
         return {"region_id": region_id, "alliance_id": None, "school_urn": None}
     if role in ALLIANCE_ROLES:
         return _alliance_user_scope(tx, caller, data.get("alliance_id") or caller.alliance_id)
-    return _school_user_scope(tx, caller, data.get("school_urn") or caller.school_urn)
+    return _school_user_scope(tx, caller, data.get("school_urn") or caller.school_urn, data.get("region_id"))
 
 
 def _alliance_user_scope(tx: Transaction, caller: CallerScope, alliance_id: str | None) -> dict:
@@ -63,22 +63,37 @@ def _alliance_user_scope(tx: Transaction, caller: CallerScope, alliance_id: str 
     return {"region_id": alliance["region_id"], "alliance_id": alliance["id"], "school_urn": None}
 
 
-def _school_user_scope(tx: Transaction, caller: CallerScope, urn: str | None) -> dict:
-    """A school's users are vouched for by the school, or its first one by its region."""
+def _school_user_scope(tx: Transaction, caller: CallerScope, urn: str | None, region_id: str | None) -> dict:
+    """A school's users are vouched for by the school, or its first one by its region.
+
+    A school in no alliance is placed in a region by its users: the region of
+    the coordinator who creates its first user (or one the platform admin names),
+    inherited by the colleagues they add.
+    """
     if not urn or tx.execute(sa.select(schools.c.urn).where(schools.c.urn == urn)).first() is None:
         raise _invalid("school_urn", "no school with this URN")
     if caller.role is Role.SCHOOL_USER and urn != caller.school_urn:
         raise Forbidden("a school user adds colleagues of their own school only")
     if caller.is_coordinator:
         _check_first_user_of_regional_school(tx, caller, urn)
-    return {"region_id": None, "alliance_id": None, "school_urn": urn}
+    return {"region_id": _region_of_school_user(tx, caller, region_id), "alliance_id": None, "school_urn": urn}
+
+
+def _region_of_school_user(tx: Transaction, caller: CallerScope, region_id: str | None) -> str | None:
+    if not caller.is_admin:
+        if region_id and region_id != caller.region_id:
+            raise _invalid("region_id", "a school user is placed in your own region")
+        return caller.region_id
+    if region_id and tx.execute(sa.select(regions.c.id).where(regions.c.id == region_id)).first() is None:
+        raise _invalid("region_id", "no such region")
+    return region_id
 
 
 def _check_first_user_of_regional_school(tx: Transaction, caller: CallerScope, urn: str) -> None:
     if school_has_users(tx, urn):
         raise Forbidden("the school has users: they add their colleagues")
-    if set(tx.execute(regions_of_school(urn)).scalars()) != {caller.region_id}:
-        raise _invalid("school_urn", "not a member school of your region alone")
+    if not set(tx.execute(regions_of_school(urn)).scalars()) <= {caller.region_id}:
+        raise _invalid("school_urn", "a member school of another region")
 
 
 def create_user(tx: Transaction, caller: CallerScope, data: dict) -> dict:

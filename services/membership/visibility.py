@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from services.chassis.scope import CallerScope, Role
-from services.membership.models import alliances, memberships
+from services.membership.models import alliances, memberships, schools, users
 
 LIVE = ("pending", "active")
 
@@ -19,7 +19,9 @@ def in_region(caller: CallerScope, region_id: sa.ColumnElement) -> sa.ColumnElem
     if caller.is_admin:
         return sa.true()
     if caller.role is Role.SCHOOL_USER:
-        return region_id.in_(regions_of_school(caller.school_urn)) if caller.school_urn else sa.false()
+        if not caller.school_urn:
+            return sa.false()
+        return sa.or_(region_id == caller.region_id, region_id.in_(regions_of_school(caller.school_urn)))
     return region_id == caller.region_id
 
 
@@ -40,3 +42,30 @@ def memberships_seen_by(caller: CallerScope) -> sa.ColumnElement:
     if caller.role is Role.SCHOOL_USER:
         return memberships.c.school_urn == caller.school_urn
     return in_managed_alliance(caller, memberships.c.alliance_id, alliances.c.region_id)
+
+
+def alliances_run_by(caller: CallerScope) -> sa.ColumnElement:
+    """Alliances whose details the caller may change: its own, or its region's for a coordinator."""
+    return in_managed_alliance(caller, alliances.c.id, alliances.c.region_id) \
+        if caller.role is not Role.ALLIANCE_STAFF else sa.false()
+
+
+def schools_kept_by(caller: CallerScope) -> sa.ColumnElement:
+    """Schools whose register entry the caller may change.
+
+    A coordinator keeps the schools of its region: members (or invited) of its
+    alliances, and schools without an alliance placed in it by their users.
+    A school's own users keep its entry; alliances never edit the register.
+    """
+    if caller.is_admin:
+        return sa.true()
+    if caller.role is Role.SCHOOL_USER:
+        return schools.c.urn == caller.school_urn
+    if not caller.is_coordinator:
+        return sa.false()
+    members = (sa.select(memberships.c.school_urn)
+               .join(alliances, alliances.c.id == memberships.c.alliance_id)
+               .where(alliances.c.region_id == caller.region_id, memberships.c.status.in_(LIVE)))
+    placed = sa.select(users.c.school_urn).where(users.c.region_id == caller.region_id,
+                                                  users.c.role == Role.SCHOOL_USER.value)
+    return sa.or_(schools.c.urn.in_(members), schools.c.urn.in_(placed))

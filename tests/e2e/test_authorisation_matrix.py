@@ -79,6 +79,10 @@ CASES = [
     Case("GET", "/api/v1/alliances", IN_REGION, static(), hidden=EVERYONE - IN_REGION,
          shows=lambda t, item: item["id"] == t.a["id"]),
     Case("GET", "/api/v1/alliances/{alliance_id}", IN_REGION, static(alliance_id=a_id)),
+    Case("PATCH", "/api/v1/alliances/{alliance_id}", frozenset({P, CR, AA}), body_of(
+        lambda t: {"name": f"Matrix A {t.unique()}"}, alliance_id=a_id)),
+    Case("PATCH", "/api/v1/schools/{urn}", frozenset({P, CR, U}), body_of(
+        lambda t: {"trust": f"Matrix Trust {t.unique()}"}, urn=lambda t: w.S)),
     Case("POST", "/api/v1/schools", frozenset({P, CR, CX, AA, BA, FA}), body_of(lambda t: {
         "urn": f"93{t.unique():04d}", "name": "Registered", "local_authority": "Leicestershire",
         "phase": "primary"})),

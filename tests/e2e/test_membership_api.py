@@ -239,3 +239,98 @@ def test_a_schools_users_are_vouched_for_by_the_school_or_its_region(world, admi
     wrong = problem(admin.post("/api/v1/users", {**body, "email": "z@x.test", "alliance_id": world.a2["id"]}),
                     422)
     assert "alliance_id" in wrong["errors"]
+
+
+# --- changing alliances and schools (issue 7) ----------------------------------
+
+def test_an_alliance_is_changed_by_its_admin_or_region(world, admin, stack_events):
+    stack_events.bind("membership", "alliance_updated")
+    made = admin.created("/api/v1/alliances", {"name": "Renamed Later", "region_id": world.region1["id"],
+                                               "kind": "teaching_school_alliance"})
+    path = f"/api/v1/alliances/{made['id']}"
+    assert world.coordinator.patch(path, {"kind": "teaching_school_hub"}).json()["kind_label"] == "Teaching school hub"
+    problem(world.coordinator2.patch(path, {"name": "Mine now"}), 404)
+    problem(world.a1_admin.patch(path, {"name": "Mine now"}), 403)
+    problem(world.a1_staff.patch(f"/api/v1/alliances/{world.a1['id']}", {"name": "Staff"}), 403)
+    problem(world.a1_admin.patch(f"/api/v1/alliances/{world.a1['id']}", {"kind": "teaching_school_hub"}), 403)
+    problem(world.coordinator.patch(path, {"name": "Affinity"}), 409)
+    assert set(problem(world.coordinator.patch(path, {"kind": "academy", "lead_school_urn": "999999"}),
+                       422)["errors"]) == {"kind"}
+    assert "lead_school_urn" in problem(world.coordinator.patch(path, {"lead_school_urn": "999999"}), 422)["errors"]
+    renamed = world.coordinator.patch(path, {"name": "Renamed Now", "lead_school_urn": "110001"}).json()
+    assert (renamed["name"], renamed["lead_school_urn"]) == ("Renamed Now", "110001")
+    events = [e for e in stack_events.wait_for("alliance_updated") if e["data"]["id"] == made["id"]]
+    assert events and events[-1]["region_id"] == world.region1["id"]
+
+
+def test_a_school_is_changed_by_its_users_or_region_and_courses_follow(world, admin, anonymous, stack_events):
+    from tests.e2e.courses_world import eventually, published_course
+    stack_events.bind("courses", "booking_confirmed")
+    admin.created("/api/v1/schools", school("180001", "Old Name Primary"))
+    admin.created(f"/api/v1/alliances/{world.a1['id']}/members", {"school_urn": "180001", "tier": "partner"})
+    admin.created("/api/v1/users", {"email": "office@180001.test", "name": "Office", "role": "school_user",
+                                    "school_urn": "180001", "password": "a-long-enough-password"})
+    office = anonymous.login("office@180001.test", "a-long-enough-password")
+    path = "/api/v1/schools/180001"
+    renamed = office.patch(path, {"name": "New Name Primary", "trust": "Learning Trust"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "New Name Primary"
+    problem(office.patch(path, {"status": "closed"}), 403)
+    problem(office.patch("/api/v1/schools/110001", {"name": "Not mine"}), 403)
+    problem(world.a1_admin.patch(path, {"name": "Alliance edit"}), 403)
+    problem(world.coordinator2.patch(path, {"name": "Far edit"}), 403)
+    problem(office.patch("/api/v1/schools/999999", {"name": "Nobody"}), 404)
+    assert "postcode" in problem(office.patch(path, {"postcode": "nowhere"}), 422)["errors"]
+
+    course = published_course(world.a1_staff, world.a1["id"], title="Renamed school's course")
+    attempts = iter(range(1000))
+
+    def booked_under_new_name() -> bool:
+        office.post(f"/api/v1/courses/{course['id']}/bookings", {
+            "school_urn": "180001", "participant": {"name": "T", "email": f"t{next(attempts)}@180001.test"}})
+        stack_events.drain(0.3)
+        return any(e["data"]["school_name"] == "New Name Primary" for e in stack_events.of_type("booking_confirmed")
+                   if e["data"]["school_urn"] == "180001")
+    eventually(booked_under_new_name, timeout=15)
+    closed = world.coordinator.patch(path, {"status": "closed"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_members_are_filtered_by_tier_and_status(world, admin):
+    members = f"/api/v1/alliances/{world.a3['id']}/members"
+    for n, tier in enumerate(["lead", "partner", "partner"]):
+        admin.created("/api/v1/schools", school(f"19000{n}", f"Mersey School {n}"))
+        admin.created(members, {"school_urn": f"19000{n}", "tier": tier})
+    admin.delete(f"{members}/190002")
+    partners = admin.get(members, params={"tier": "partner", "status": "active"}).json()["items"]
+    assert [m["school_urn"] for m in partners] == ["190001"]
+    problem(admin.get(members, params={"tier": "gold"}), 422)
+
+
+def test_a_school_in_no_alliance_has_users_placed_in_a_region(world, admin, anonymous):
+    from tests.e2e.courses_world import eventually, published_course
+    admin.created("/api/v1/schools", school("195001", "Independent Primary"))
+    body = {"name": "Head", "role": "school_user", "school_urn": "195001", "password": "a-long-enough-password"}
+    problem(world.coordinator.post("/api/v1/users", {**body, "email": "x@195001.test",
+                                                     "region_id": world.region2["id"]}), 422)
+    made = world.coordinator.created("/api/v1/users", {**body, "email": "head@195001.test"})
+    assert made["region_id"] == world.region1["id"] and made["alliance_id"] is None
+    problem(world.coordinator2.post("/api/v1/users", {**body, "email": "y@195001.test"}), 403)
+    head = anonymous.login("head@195001.test", "a-long-enough-password")
+    colleague = head.created("/api/v1/users", {**body, "email": "office@195001.test"})
+    assert colleague["region_id"] == world.region1["id"]
+    assert head.get("/api/v1/me").json()["scope"]["region_id"] == world.region1["id"]
+    assert world.region1["id"] in {r["id"] for r in head.get("/api/v1/regions").json()["items"]}
+
+    shared = published_course(world.a1_staff, world.a1["id"], title="Shared with the region", visibility="region")
+    own = published_course(world.a1_staff, world.a1["id"], title="For members only", visibility="alliance")
+    far = published_course(world.a1_staff, world.a1["id"], title="Open to all", visibility="public")
+    offered = {c["id"] for c in head.get("/api/v1/courses", params={"limit": 200}).json()["items"]}
+    assert {shared["id"], far["id"]} <= offered and own["id"] not in offered
+    problem(head.get(f"/api/v1/courses/{own['id']}"), 404)
+    booked = eventually(lambda: head.post(f"/api/v1/courses/{shared['id']}/bookings", {
+        "school_urn": "195001", "participant": {"name": "T", "email": "t@195001.test"}}).json())
+    assert booked["member_price"] is False and booked["price_pence"] == shared["price_non_member_pence"]
+    admin.created("/api/v1/schools", school("195002", "Another Independent School"))
+    placed = admin.created("/api/v1/users", {**body, "email": "admin-made@195002.test", "school_urn": "195002",
+                                             "region_id": world.region2["id"]})
+    assert placed["region_id"] == world.region2["id"]
