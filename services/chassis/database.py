@@ -21,10 +21,14 @@ class UnitOfWork:
         self._on_events = on_events
 
     @contextmanager
-    def transaction(self, correlation_id: str | None = None) -> Iterator[Transaction]:
-        with self.engine.begin() as conn:
-            tx = Transaction(conn, correlation_id or self.correlation_id)
-            yield tx
+    def transaction(self, correlation_id: str | None = None, read_only: bool = False) -> Iterator[Transaction]:
+        """One transaction; ``read_only`` ones begin READ ONLY (no extra round trip) and refuse writes."""
+        with self.engine.connect() as conn:
+            if read_only:
+                conn.execution_options(postgresql_readonly=True)  # reset when the connection returns to the pool
+            with conn.begin():
+                tx = Transaction(conn, correlation_id or self.correlation_id)
+                yield tx
         if tx.events_written:
             self._on_events()
 
