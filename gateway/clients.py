@@ -11,11 +11,12 @@ from nameko.rpc import ReplyListener, ServiceProxy
 
 from services.chassis.config import float_setting
 from services.chassis.errors import ServiceError
+from services.registry import names
 
 log = logging.getLogger(__name__)
 
 # The services behind the gateway; /ready and /metrics ask each of them.
-SERVICES = ("membership", "courses")
+SERVICES = names()
 # Fail fast when the broker is away instead of nameko's default multi-second retries.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.3}
 

@@ -1,15 +1,35 @@
-"""The gateway: the one HTTP entry to Alliance Network (stateless)."""
-# Registers the services' exceptions so they arrive as themselves, not RemoteError.
-import services.courses.exceptions  # noqa: F401,E402
-import services.membership.exceptions  # noqa: F401,E402
+"""The gateway: the one HTTP entry to Alliance Network (stateless).
+
+Its routes are those of every service in ``services/registry.py`` (the class
+``<Name>Routes`` in ``gateway/routes/<name>.py``), between signing in and
+operations.
+"""
+from importlib import import_module
+from importlib.util import find_spec
+
 from gateway.clients import ServiceClients
 from gateway.routes.auth import AuthRoutes
-from gateway.routes.courses import CoursesRoutes
-from gateway.routes.membership import MembershipRoutes
 from gateway.routes.operations import OperationsRoutes
+from services.registry import SERVICES, ServiceEntry
 
 
-class GatewayService(AuthRoutes, MembershipRoutes, CoursesRoutes, OperationsRoutes):
+def register_errors(entry: ServiceEntry) -> None:
+    """Import the service's ``exceptions.py`` so its errors arrive as themselves, not as RemoteError."""
+    module = f"{entry.package}.exceptions"
+    if find_spec(module) is not None:
+        import_module(module)
+
+
+def routes_of(entry: ServiceEntry) -> type:
+    class_name = "".join(part.title() for part in entry.name.split("_")) + "Routes"
+    return getattr(import_module(f"gateway.routes.{entry.name}"), class_name)
+
+
+for _entry in SERVICES:
+    register_errors(_entry)
+
+
+class GatewayService(AuthRoutes, *map(routes_of, SERVICES), OperationsRoutes):
     name = "gateway"
 
     rpc = ServiceClients()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-SERVICES = ("membership", "courses", "support", "notifications")
+from services.registry import SERVICES
+
 HOW_TO = ("set AMQP_URI and MEMBERSHIP_DB_URL (e.g. amqp://guest:guest@127.0.0.1:5672/ and "
           "postgresql://postgres@127.0.0.1:5432/alliance_membership), or make Docker reachable "
           "for testcontainers")
@@ -116,8 +117,7 @@ def start_broker(run_id: str) -> Broker:
 
 
 def start_postgres(run_id: str) -> Postgres:
-    named = next((os.environ[f"{s.upper()}_DB_URL"] for s in SERVICES
-                  if os.environ.get(f"{s.upper()}_DB_URL")), None)
+    named = next((os.environ[s.db_setting] for s in SERVICES if os.environ.get(s.db_setting)), None)
     if named:
         return Postgres(named, f"alliance_test_{run_id}")
     if _docker_reachable():

@@ -9,23 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 from services.chassis.config import db_url
 from services.chassis.migrations import migrate
 from services.chassis.outbox import OutboxRelay
-
-
-class Transaction:
-    """One database transaction and the request it belongs to.
-
-    Domain functions take a Transaction, run their statements on it and
-    write their events to the outbox through it, so the change and its
-    events commit or roll back together.
-    """
-
-    def __init__(self, conn: Connection, correlation_id: str | None) -> None:
-        self.conn = conn
-        self.correlation_id = correlation_id
-        self.events_written = 0
-
-    def execute(self, statement: Any, params: Any = None) -> sa.CursorResult:
-        return self.conn.execute(statement, params)
+from services.chassis.transaction import Transaction
 
 
 class UnitOfWork:
@@ -37,10 +21,14 @@ class UnitOfWork:
         self._on_events = on_events
 
     @contextmanager
-    def transaction(self, correlation_id: str | None = None) -> Iterator[Transaction]:
-        with self.engine.begin() as conn:
-            tx = Transaction(conn, correlation_id or self.correlation_id)
-            yield tx
+    def transaction(self, correlation_id: str | None = None, read_only: bool = False) -> Iterator[Transaction]:
+        """One transaction; ``read_only`` ones begin READ ONLY (no extra round trip) and refuse writes."""
+        with self.engine.connect() as conn:
+            if read_only:
+                conn.execution_options(postgresql_readonly=True)  # reset when the connection returns to the pool
+            with conn.begin():
+                tx = Transaction(conn, correlation_id or self.correlation_id)
+                yield tx
         if tx.events_written:
             self._on_events()
 

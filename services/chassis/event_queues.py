@@ -13,6 +13,8 @@ def declare_event_queues(service_cls: type, amqp_uri: str) -> list[str]:
     """Declare (idempotently) the queue of every event handler of ``service_cls``."""
     container = ServiceContainer(service_cls, {"AMQP_URI": amqp_uri})
     handlers = [ep for ep in container.entrypoints if isinstance(ep, EventHandler)]
+    if not handlers:
+        return []  # a service that consumes nothing needs no broker here
     names = []
     with Connection(amqp_uri) as conn:
         for handler in handlers:

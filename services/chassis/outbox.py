@@ -10,7 +10,7 @@ without publishing a row twice.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import eventlet
 import sqlalchemy as sa
@@ -23,16 +23,14 @@ from sqlalchemy.engine import Engine
 
 from services.chassis.envelope import make_envelope
 from services.chassis.tables import CHASSIS
-
-if TYPE_CHECKING:
-    from services.chassis.database import Transaction
+from services.chassis.transaction import Transaction
 
 log = logging.getLogger(__name__)
 outbox = CHASSIS.tables["outbox"]
 
 
 def add(
-    tx: "Transaction",
+    tx: Transaction,
     source: str,
     event_type: str,
     data: dict,

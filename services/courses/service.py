@@ -3,7 +3,7 @@ from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
 from services.chassis.inbox import idempotent_handler
 from services.chassis.operations import ServiceOperations
-from services.chassis.request_pipeline import change, read
+from services.chassis.request_pipeline import act, change, read
 from services.chassis.validation import load
 from services.courses import attendance, bookings, catalogue, copies, schemas
 
@@ -15,21 +15,21 @@ class CoursesService(ServiceOperations):
 
     @rpc
     def create_course(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, catalogue.MANAGERS, schemas.CourseCreate(), data,
+        return change(self.db, scope, schemas.CourseCreate(), data,
                       catalogue.create_course, idempotency_key, "create_course")
 
     @rpc
     def update_course(self, scope, course_id, data):
-        return change(self.db, scope, catalogue.MANAGERS, schemas.CourseUpdate(), data,
+        return change(self.db, scope, schemas.CourseUpdate(), data,
                       lambda tx, caller, changes: catalogue.update(tx, caller, course_id, changes))
 
     @rpc
     def publish_course(self, scope, course_id):
-        return read(self.db, scope, lambda tx, caller: catalogue.publish(tx, caller, course_id))
+        return act(self.db, scope, lambda tx, caller: catalogue.publish(tx, caller, course_id))
 
     @rpc
     def cancel_course(self, scope, course_id):
-        return read(self.db, scope, lambda tx, caller: catalogue.cancel(tx, caller, course_id))
+        return act(self.db, scope, lambda tx, caller: catalogue.cancel(tx, caller, course_id))
 
     @rpc
     def get_course(self, scope, course_id):
@@ -42,14 +42,14 @@ class CoursesService(ServiceOperations):
 
     @rpc
     def book(self, scope, course_id, data, idempotency_key=None):
-        return change(self.db, scope, bookings.BOOKERS, schemas.BookingCreate(), data,
+        return change(self.db, scope, schemas.BookingCreate(), data,
                       lambda tx, caller, payload: bookings.book(tx, caller, course_id, payload),
                       idempotency_key, f"book:{course_id}")
 
     @rpc
     def cancel_booking(self, scope, booking_id, data=None):
         body = {} if data is None else data  # a body of [] or null is refused, not taken as none
-        return change(self.db, scope, bookings.BOOKERS, schemas.BookingCancel(), body,
+        return change(self.db, scope, schemas.BookingCancel(), body,
                       lambda tx, caller, payload: bookings.cancel_booking(tx, caller, booking_id, payload))
 
     @rpc
@@ -69,7 +69,7 @@ class CoursesService(ServiceOperations):
 
     @rpc
     def record_attendance(self, scope, course_id, session_index, data):
-        return change(self.db, scope, catalogue.MANAGERS, schemas.Attendance(), data,
+        return change(self.db, scope, schemas.Attendance(), data,
                       lambda tx, caller, payload: attendance.record(
                                 tx, caller, course_id, int(session_index), payload))
 

@@ -2,7 +2,7 @@
 from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
 from services.chassis.operations import ServiceOperations
-from services.chassis.request_pipeline import change, read
+from services.chassis.request_pipeline import act, change, read
 from services.chassis.validation import load
 from services.membership import accounts, directory, memberships, schemas, sign_in, system_leaders, users
 from services.membership.bootstrap import ensure_platform_admin
@@ -15,7 +15,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_region(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, directory.REGION_CREATORS, schemas.RegionCreate(), data,
+        return change(self.db, scope, schemas.RegionCreate(), data,
                       directory.create_region, idempotency_key, "create_region")
 
     @rpc
@@ -28,7 +28,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_alliance(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, directory.ALLIANCE_CREATORS, schemas.AllianceCreate(), data,
+        return change(self.db, scope, schemas.AllianceCreate(), data,
                       directory.create_alliance, idempotency_key, "create_alliance")
 
     @rpc
@@ -52,7 +52,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def register_school(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, directory.SCHOOL_REGISTRARS, schemas.SchoolCreate(), data,
+        return change(self.db, scope, schemas.SchoolCreate(), data,
                       directory.register_school, idempotency_key, "register_school")
 
     @rpc
@@ -67,7 +67,7 @@ class MembershipService(ServiceOperations):
     @rpc
     def add_member(self, scope, alliance_id, data, idempotency_key=None):
         return change(
-            self.db, scope, memberships.JOINERS, schemas.MembershipCreate(), data,
+            self.db, scope, schemas.MembershipCreate(), data,
             lambda tx, caller, payload: memberships.add_member(tx, caller, alliance_id, payload),
             idempotency_key, f"add_member:{alliance_id}")
 
@@ -80,21 +80,21 @@ class MembershipService(ServiceOperations):
     @rpc
     def change_member_tier(self, scope, alliance_id, urn, data):
         return change(
-            self.db, scope, memberships.TIER_SETTERS, schemas.MembershipUpdate(), data,
+            self.db, scope, schemas.MembershipUpdate(), data,
             lambda tx, caller, payload: memberships.change_tier(tx, caller, alliance_id, urn, payload))
 
     @rpc
     def end_membership(self, scope, alliance_id, urn):
-        return read(self.db, scope, lambda tx, caller: memberships.end_membership(
+        return act(self.db, scope, lambda tx, caller: memberships.end_membership(
             tx, caller, alliance_id, urn))
 
     @rpc
     def accept_membership(self, scope, alliance_id, urn):
-        return read(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, True))
+        return act(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, True))
 
     @rpc
     def decline_membership(self, scope, alliance_id, urn):
-        return read(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, False))
+        return act(self.db, scope, lambda tx, caller: memberships.decide(tx, caller, alliance_id, urn, False))
 
     @rpc
     def list_school_memberships(self, scope, urn, filters=None, page=None):
@@ -104,7 +104,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def designate_system_leader(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, system_leaders.DESIGNATORS, schemas.SystemLeaderCreate(), data,
+        return change(self.db, scope, schemas.SystemLeaderCreate(), data,
                       system_leaders.designate, idempotency_key, "designate_system_leader")
 
     @rpc
@@ -114,7 +114,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def create_user(self, scope, data, idempotency_key=None):
-        return change(self.db, scope, users.USER_CREATORS, schemas.UserCreate(), data,
+        return change(self.db, scope, schemas.UserCreate(), data,
                       users.create_user, idempotency_key, "create_user")
 
     @rpc
@@ -128,7 +128,7 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def deactivate_user(self, scope, user_id):
-        return read(self.db, scope, lambda tx, caller: accounts.deactivate_user(tx, caller, user_id))
+        return act(self.db, scope, lambda tx, caller: accounts.deactivate_user(tx, caller, user_id))
 
     @rpc
     def user_is_active(self, user_id):

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from deploy.stack import Stack
+from services.registry import SERVICES
 
 ADMIN_EMAIL = "bench@alliance.test"
 ADMIN_PASSWORD = "bench-admin-password"
-SERVICES = ("membership", "courses")
 
 
 def _free_port() -> int:
@@ -35,13 +35,13 @@ def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[St
     vhost = f"alliance_bench_{run}"
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True)
-    databases = {s: f"alliance_bench_{run}_{s}" for s in SERVICES}
+    databases = {s.db_setting: f"alliance_bench_{run}_{s.name}" for s in SERVICES}
     env = {
         "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "GATEWAY_PORT": str(_free_port()),
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
         "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", "MAX_WORKERS": str(workers),
-        **{f"{s.upper()}_DB_URL": server.set(database=d).render_as_string(hide_password=False)
-           for s, d in databases.items()},
+        **{setting: server.set(database=d).render_as_string(hide_password=False)
+           for setting, d in databases.items()},
     }
     stack = Stack(env, run_dir=Path(tempfile.mkdtemp(prefix="bench-")), replicas=replicas)
     stack.up(timeout=120)

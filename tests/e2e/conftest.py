@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from deploy.stack import Stack
+from services.registry import SERVICES
 from tests.e2e.api import Api, school
 
 ADMIN_EMAIL = "admin@e2e.test"
@@ -26,8 +27,8 @@ def stack_env(broker, postgres, label: str, **extra: str) -> dict:
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
         "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", **extra,
     }
-    for service in ("membership", "courses", "support", "notifications"):
-        env[f"{service.upper()}_DB_URL"] = postgres.database(f"{label}_{service}")
+    for service in SERVICES:
+        env[service.db_setting] = postgres.database(f"{label}_{service.name}")
     return env
 
 

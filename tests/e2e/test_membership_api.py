@@ -143,8 +143,11 @@ def test_system_leaders(world, admin):
         "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["send", "leadership"],
         "phases": ["primary", "special"], "days_available": 20})
     assert leader["region_id"] == world.region1["id"]
-    problem(world.school_user.post("/api/v1/system-leaders", {}), 403)
-    problem(world.coordinator.post("/api/v1/system-leaders", {}), 403)
+    another = {"name": "Ana Ruiz", "email": "ana.ruiz@forestway.test", "designation": "SLE",
+               "school_urn": "110002", "alliance_id": world.a1["id"], "specialisms": ["maths"],
+               "days_available": 5}
+    problem(world.school_user.post("/api/v1/system-leaders", another), 403)
+    problem(world.coordinator.post("/api/v1/system-leaders", another), 403)
     outside = problem(world.a1_staff.post("/api/v1/system-leaders", {
         "name": "Far Away", "email": "far@x.test", "designation": "SLE", "school_urn": "110001",
         "alliance_id": world.a1["id"], "specialisms": ["maths"], "days_available": 5}), 422)

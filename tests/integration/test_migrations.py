@@ -1,21 +1,23 @@
 """Each service's migrations build exactly the tables its models describe."""
+from importlib import import_module
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from services.chassis.migrations import migrate
-from services.courses.models import metadata as courses
-from services.membership.models import metadata as membership
+from services.registry import SERVICES, ServiceEntry, names
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("service, metadata", [("membership", membership), ("courses", courses)])
-def test_migrations_match_the_models(service_db, service, metadata):
-    url = service_db(service)
-    migrate(f"services.{service}", url)
-    migrate(f"services.{service}", url)  # a second run finds nothing to do
+@pytest.mark.parametrize("entry", SERVICES, ids=names())
+def test_migrations_match_the_models(service_db, entry: ServiceEntry):
+    url = service_db(entry.name)
+    migrate(entry.package, url)
+    migrate(entry.package, url)  # a second run finds nothing to do
+    metadata = import_module(f"{entry.package}.models").metadata
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)

@@ -1,0 +1,22 @@
+"""One database transaction and the request it belongs to."""
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+class Transaction:
+    """One database transaction and the request it belongs to.
+
+    Domain functions take a Transaction, run their statements on it and
+    write their events to the outbox through it, so the change and its
+    events commit or roll back together.
+    """
+
+    def __init__(self, conn: Connection, correlation_id: str | None) -> None:
+        self.conn = conn
+        self.correlation_id = correlation_id
+        self.events_written = 0
+
+    def execute(self, statement: Any, params: Any = None) -> sa.CursorResult:
+        return self.conn.execute(statement, params)

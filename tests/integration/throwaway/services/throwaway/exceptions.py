@@ -1,0 +1,5 @@
+from services.chassis.errors import Conflict
+
+
+class NoteExists(Conflict):
+    title = "The note exists"
