@@ -42,12 +42,12 @@ class MembershipService(ServiceOperations):
 
     @rpc
     def update_alliance(self, scope, alliance_id, data):
-        return change(self.db, scope, directory.ALLIANCE_EDITORS, schemas.AllianceUpdate(), data,
+        return change(self.db, scope, schemas.AllianceUpdate(), data,
                       lambda tx, caller, changes: directory.update_alliance(tx, caller, alliance_id, changes))
 
     @rpc
     def update_school(self, scope, urn, data):
-        return change(self.db, scope, directory.SCHOOL_KEEPERS, schemas.SchoolUpdate(), data,
+        return change(self.db, scope, schemas.SchoolUpdate(), data,
                       lambda tx, caller, changes: directory.update_school(tx, caller, urn, changes))
 
     @rpc
