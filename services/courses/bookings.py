@@ -8,14 +8,15 @@ from services.chassis.errors import Forbidden, NotFound, ValidationFailed
 from services.chassis.pagination import paginate
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.chassis.validation import is_uuid
-from services.courses import pricing, schemas, waitlist
+from services.courses import lifecycle, pricing, schemas, waitlist
 from services.courses.catalogue import find_course
 from services.courses.events import emit
 from services.courses.exceptions import AlreadyBooked, AlreadyCancelled, NotOpenForBooking
+from services.courses.lifecycle import BookingStatus
 from services.courses.models import bookings, courses, memberships, schools
 from services.courses.places import booking_record, close_gap, promote
 from services.courses.schedule import booking_closed_reason
-from services.courses.visibility import bookings_of, readable_by, run_by
+from services.courses.visibility import bookings_of, overseen_by, readable_by, run_by
 
 BOOKERS = (*ALLIANCE_ROLES, Role.SCHOOL_USER)
 # The hottest statement of a booking rush, in one round trip: the booking, and
@@ -105,11 +106,11 @@ def cancel_booking(tx: Transaction, caller: CallerScope, booking_id: str, data: 
         course = find_course(tx, seen["course_id"], run_by(caller), lock=True)
     booking = dict(tx.execute(sa.select(bookings).where(bookings.c.id == booking_id)
                               .with_for_update()).mappings().one())
-    if booking["status"] in ("cancelled", "completed"):
+    if not lifecycle.BOOKING.allows(booking["status"], BookingStatus.CANCELLED):
         raise AlreadyCancelled(f"the booking is {booking['status']}")
     now = datetime.now(timezone.utc)
     fee = 0
-    if booking["status"] == "confirmed":
+    if booking["status"] == BookingStatus.CONFIRMED:
         fee = pricing.cancellation_fee(booking["price_pence"], course["starts_at"],
                                        course["cancellation_deadline_days"], now)
         course = dict(tx.execute(sa.update(courses).where(courses.c.id == course["id"])
@@ -121,7 +122,7 @@ def cancel_booking(tx: Transaction, caller: CallerScope, booking_id: str, data: 
                                  .values(waitlist_count=courses.c.waitlist_count - 1)
                                  .returning(*courses.c)).mappings().one())
     cancelled = dict(tx.execute(sa.update(bookings).where(bookings.c.id == booking_id).values(
-        status="cancelled", fee_pence=fee, waitlist_position=None, cancelled_at=now,
+        status=BookingStatus.CANCELLED.value, fee_pence=fee, waitlist_position=None, cancelled_at=now,
         cancel_reason=data.get("reason"),
     ).returning(*bookings.c)).mappings().one())
     emit(tx, "booking_cancelled", booking_record(tx, cancelled, course), course)
@@ -152,8 +153,6 @@ def list_bookings(tx: Transaction, caller: CallerScope, filters: dict, page: dic
 def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, filters: dict,
                          page: dict | None) -> dict:
     caller.require(Role.REGIONAL_COORDINATOR, *ALLIANCE_ROLES)
-    oversees = (courses.c.region_id == caller.region_id
-                if caller.is_coordinator else run_by(caller))
-    course = find_course(tx, course_id, oversees)
+    course = find_course(tx, course_id, overseen_by(caller))
     query = sa.select(bookings).where(bookings.c.course_id == course["id"])
     return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)

@@ -9,12 +9,13 @@ from services.chassis.pagination import paginate
 from services.chassis.request_pipeline import contains
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope
 from services.chassis.validation import is_uuid
-from services.courses import schemas, waitlist
+from services.courses import lifecycle, schemas, waitlist
 from services.courses.events import emit
 from services.courses.exceptions import CapacityBelowConfirmed, WrongCourseState
+from services.courses.lifecycle import CourseStatus
 from services.courses.models import alliances, course_sessions, courses
 from services.courses.places import cancel_all, promote
-from services.courses.visibility import listed_for, readable_by, run_by
+from services.courses.visibility import alliances_run_by, listed_for, readable_by, run_by
 
 MANAGERS = ALLIANCE_ROLES
 COURSE = schemas.Course()
@@ -45,7 +46,7 @@ def create_course(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     caller.require(*MANAGERS)
     alliance = tx.execute(sa.select(alliances).where(
         alliances.c.id == data["alliance_id"],
-        sa.true() if caller.is_admin else alliances.c.id == caller.alliance_id,
+        alliances_run_by(caller),
     )).mappings().first()
     if alliance is None:
         raise ValidationFailed("unknown alliance", {"alliance_id": ["no such alliance of yours"]})
@@ -63,7 +64,7 @@ def get_course(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
 
 
 def list_courses(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
-    query = sa.select(courses).where(courses.c.status == "published", listed_for(caller))
+    query = sa.select(courses).where(courses.c.status == CourseStatus.PUBLISHED.value, listed_for(caller))
     if filters.get("programme"):
         query = query.where(courses.c.programme == filters["programme"])
     if filters.get("region_id"):
@@ -85,9 +86,9 @@ def _save(tx: Transaction, course_id: str, **values: object) -> dict:
 def publish(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
     caller.require(*MANAGERS)
     course = find_course(tx, course_id, run_by(caller), lock=True)
-    if course["status"] != "draft":
+    if not lifecycle.COURSE.allows(course["status"], CourseStatus.PUBLISHED):
         raise WrongCourseState(f"only a draft can be published; this course is {course['status']}")
-    published = with_sessions(tx, _save(tx, course_id, status="published"))
+    published = with_sessions(tx, _save(tx, course_id, status=CourseStatus.PUBLISHED.value))
     emit(tx, "course_published", published, published)
     return COURSE.dump(published)
 
@@ -95,7 +96,7 @@ def publish(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
 def update(tx: Transaction, caller: CallerScope, course_id: str, changes: dict) -> dict:
     caller.require(*MANAGERS)
     course = find_course(tx, course_id, run_by(caller), lock=True)
-    if course["status"] == "cancelled":
+    if course["status"] == CourseStatus.CANCELLED:
         raise WrongCourseState("a cancelled course cannot be changed")
     capacity = changes.get("capacity", course["capacity"])
     if capacity < course["confirmed_count"]:
@@ -108,7 +109,7 @@ def update(tx: Transaction, caller: CallerScope, course_id: str, changes: dict) 
     for _ in range(waitlist.places_to_fill(saved["capacity"], saved["confirmed_count"], saved["waitlist_count"])):
         saved = promote(tx, saved)
     updated = with_sessions(tx, saved)
-    if course["status"] == "published":
+    if course["status"] == CourseStatus.PUBLISHED:
         emit(tx, "course_updated", updated, updated)
     return COURSE.dump(updated)
 
@@ -116,10 +117,10 @@ def update(tx: Transaction, caller: CallerScope, course_id: str, changes: dict) 
 def cancel(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
     caller.require(*MANAGERS)
     course = find_course(tx, course_id, run_by(caller), lock=True)
-    if course["status"] == "cancelled":
+    if not lifecycle.COURSE.allows(course["status"], CourseStatus.CANCELLED):
         raise WrongCourseState("the course is already cancelled")
     cancel_all(tx, course, datetime.now(timezone.utc))
-    cancelled = with_sessions(tx, _save(tx, course_id, status="cancelled", confirmed_count=0,
+    cancelled = with_sessions(tx, _save(tx, course_id, status=CourseStatus.CANCELLED.value, confirmed_count=0,
                                         waitlist_count=0))
     emit(tx, "course_cancelled", cancelled, cancelled)
     return COURSE.dump(cancelled)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from services.chassis.database import Transaction
 from services.courses.events import emit
+from services.courses.lifecycle import LIVE
 from services.courses.models import bookings, courses, schools
 
 
@@ -47,7 +48,7 @@ def promote(tx: Transaction, course: dict) -> dict:
 def cancel_all(tx: Transaction, course: dict, now: datetime) -> None:
     """The course is cancelled: every live booking is cancelled with no fee."""
     cancelled = tx.execute(sa.update(bookings).where(
-        bookings.c.course_id == course["id"], bookings.c.status.in_(("confirmed", "waitlisted")),
+        bookings.c.course_id == course["id"], bookings.c.status.in_(LIVE),
     ).values(status="cancelled", fee_pence=0, waitlist_position=None, cancelled_at=now,
              cancel_reason="the course was cancelled").returning(*bookings.c)).mappings().all()
     for booking in cancelled:

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from services.chassis.scope import CallerScope, Role
-from services.courses.models import bookings, courses, memberships
+from services.courses.models import alliances, bookings, courses, memberships
 
 
 def _school_memberships(urn: str) -> sa.Select:
@@ -43,11 +43,23 @@ def run_by(caller: CallerScope) -> sa.ColumnElement:
     return sa.false()
 
 
+def alliances_run_by(caller: CallerScope) -> sa.ColumnElement:
+    """Alliances (courses' copies) whose courses the caller drafts: its own (any for the platform admin)."""
+    if caller.is_admin:
+        return sa.true()
+    if caller.is_alliance_user:
+        return alliances.c.id == caller.alliance_id
+    return sa.false()
+
+
+def overseen_by(caller: CallerScope) -> sa.ColumnElement:
+    """Courses whose bookings the caller oversees: those it runs, or its region's for a coordinator."""
+    return courses.c.region_id == caller.region_id if caller.is_coordinator else run_by(caller)
+
+
 def readable_by(caller: CallerScope) -> sa.ColumnElement:
     """One course by id: any the caller runs or oversees, else a published one offered to them."""
-    oversees = (courses.c.region_id == caller.region_id
-                if caller.is_coordinator else sa.false())
-    return sa.or_(run_by(caller), oversees,
+    return sa.or_(overseen_by(caller),
                   sa.and_(courses.c.status != "draft", listed_for(caller)))
 
 

@@ -10,6 +10,7 @@ from services.chassis.validation import is_uuid
 from services.membership import schemas
 from services.membership.events import emit
 from services.membership.models import users
+from services.membership.visibility import users_seen_by
 
 USER = schemas.User()
 # Roles that manage some users; what each may manage is in ``manages``.
@@ -27,22 +28,11 @@ def manages(caller: CallerScope, user: Mapping) -> bool:
     return user["id"] != caller.user_id and rules.get(caller.role, False)
 
 
-def _visible(caller: CallerScope) -> sa.ColumnElement:
-    """Users the caller may know of: everyone for the platform admin, else its own alliance's or school's."""
-    if caller.is_admin:
-        return sa.true()
-    if caller.role is Role.SCHOOL_USER and caller.school_urn:
-        return users.c.school_urn == caller.school_urn
-    if caller.alliance_id is None:
-        return sa.false()
-    return users.c.alliance_id == caller.alliance_id
-
-
 def deactivate_user(tx: Transaction, caller: CallerScope, user_id: str) -> dict:
     """Deactivate a user the caller manages (403), among those it can see (404); idempotent."""
     caller.require(*MANAGERS)
     user = is_uuid(user_id) and tx.execute(sa.select(users).where(
-        users.c.id == user_id, _visible(caller)).with_for_update()).mappings().first()
+        users.c.id == user_id, users_seen_by(caller)).with_for_update()).mappings().first()
     if not user:
         raise NotFound("no such user")
     if not manages(caller, user):

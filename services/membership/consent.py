@@ -6,11 +6,27 @@ coordinator of the alliance's region add members directly (``active``), and
 the coordinator accepts on behalf of a school that has no users yet.
 """
 from dataclasses import dataclass
+from enum import StrEnum
 
+from services.chassis.lifecycle import Lifecycle
 from services.chassis.scope import CallerScope, Role
 
-PENDING, ACTIVE, ENDED, DECLINED = "pending", "active", "ended", "declined"
-LIVE = (PENDING, ACTIVE)
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    ENDED = "ended"
+    DECLINED = "declined"
+
+
+PENDING, ACTIVE, ENDED, DECLINED = MembershipStatus
+LIVE = (PENDING.value, ACTIVE.value)
+MEMBERSHIP = Lifecycle({
+    PENDING: {ACTIVE, DECLINED, ENDED},  # accepted, declined, or withdrawn by the side that asked
+    ACTIVE: {ENDED},
+    ENDED: set(),
+    DECLINED: set(),
+})
 
 
 @dataclass(frozen=True)

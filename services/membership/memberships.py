@@ -118,18 +118,19 @@ def _save(tx: Transaction, found: dict, **values: object) -> dict:
 def decide(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, accept: bool) -> dict:
     """Accept or decline a pending membership, as the side that did not ask for it."""
     caller.require(*DECIDERS)
-    found = _find(tx, caller, alliance_id, urn, (consent.PENDING,))
+    outcome = consent.ACTIVE if accept else consent.DECLINED
+    found = _find(tx, caller, alliance_id, urn, consent.MEMBERSHIP.sources(outcome))
     if not consent.may_decide(caller, _party(tx, found)):
         raise Forbidden("only the other side (or the region for a school with no users) decides")
     if accept:
-        return _save(tx, found, status=consent.ACTIVE, accepted_by_user=caller.user_id,
+        return _save(tx, found, status=outcome.value, accepted_by_user=caller.user_id,
                      accepted_at=sa.func.now(), joined_on=date.today())
-    return _save(tx, found, status=consent.DECLINED, ended_on=date.today())
+    return _save(tx, found, status=outcome.value, ended_on=date.today())
 
 
 def change_tier(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str, data: dict) -> dict:
     caller.require(*TIER_SETTERS)
-    found = _find(tx, caller, alliance_id, urn, (consent.ACTIVE,))
+    found = _find(tx, caller, alliance_id, urn, (consent.ACTIVE.value,))
     row = tx.execute(sa.update(memberships).where(memberships.c.id == found["id"])
                      .values(tier=data["tier"]).returning(*memberships.c)).mappings().one()
     record = {**row, "region_id": found["region_id"], "school_name": found["school_name"]}
@@ -140,10 +141,10 @@ def change_tier(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str
 def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str) -> dict:
     """Either side ends an active membership or withdraws a pending one."""
     caller.require(Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
-    found = _find(tx, caller, alliance_id, urn, consent.LIVE)
+    found = _find(tx, caller, alliance_id, urn, consent.MEMBERSHIP.sources(consent.ENDED))
     if not consent.may_end(caller, _party(tx, found)):
         raise Forbidden("only the alliance's admin or the school ends a membership")
-    return _save(tx, found, status=consent.ENDED, ended_on=date.today())
+    return _save(tx, found, status=consent.ENDED.value, ended_on=date.today())
 
 
 def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, filters: dict,

@@ -69,3 +69,14 @@ def schools_kept_by(caller: CallerScope) -> sa.ColumnElement:
     placed = sa.select(users.c.school_urn).where(users.c.region_id == caller.region_id,
                                                   users.c.role == Role.SCHOOL_USER.value)
     return sa.or_(schools.c.urn.in_(members), schools.c.urn.in_(placed))
+
+
+def users_seen_by(caller: CallerScope) -> sa.ColumnElement:
+    """Users the caller may know of: everyone for the platform admin, else its own alliance's or school's."""
+    if caller.is_admin:
+        return sa.true()
+    if caller.role is Role.SCHOOL_USER and caller.school_urn:
+        return users.c.school_urn == caller.school_urn
+    if caller.alliance_id is None:
+        return sa.false()
+    return users.c.alliance_id == caller.alliance_id

@@ -327,7 +327,7 @@ def test_a_school_in_no_alliance_has_users_placed_in_a_region(world, admin, anon
 
     shared = published_course(world.a1_staff, world.a1["id"], title="Shared with the region", visibility="region")
     own = published_course(world.a1_staff, world.a1["id"], title="For members only", visibility="alliance")
-    far = published_course(world.a1_staff, world.a1["id"], title="Open to all", visibility="public")
+    far = published_course(world.a1_staff, world.a1["id"], title="Public programme 195", visibility="public")
     offered = {c["id"] for c in head.get("/api/v1/courses", params={"limit": 200}).json()["items"]}
     assert {shared["id"], far["id"]} <= offered and own["id"] not in offered
     problem(head.get(f"/api/v1/courses/{own['id']}"), 404)
