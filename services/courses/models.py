@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from services.chassis.copies import as_of_column
 from services.chassis.tables import add_chassis_tables
 
 metadata = MetaData()
@@ -41,14 +42,14 @@ alliances = Table(
     Column("region_id", ID, nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
-    _at("as_of"),
+    as_of_column(),
 )
 
 schools = Table(
     "schools", metadata,
     Column("urn", String(6), primary_key=True),
     Column("name", String(200), nullable=False),
-    _at("as_of"),
+    as_of_column(),
 )
 
 memberships = Table(
@@ -58,7 +59,7 @@ memberships = Table(
     Column("region_id", ID, nullable=False),
     Column("school_urn", String(6), nullable=False),
     Column("status", String(16), nullable=False),
-    _at("as_of"),
+    as_of_column(),
     Index("ix_memberships_school_active", "school_urn", "region_id",
           postgresql_where=text("status = 'active'")),
 )
