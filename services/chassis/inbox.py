@@ -1,15 +1,18 @@
 """Idempotent event handlers: each event takes effect once, or is parked.
 
-``@idempotent_handler(source, event_type)`` makes a nameko event handler
-whose effect runs in one transaction with an inbox row ``(event_id,
-handler)``: a redelivered event finds the row and is skipped. A handler that
-raises is retried with backoff; after the last attempt the event is parked
-with its error, where ``list_parked`` shows it and ``replay`` runs it again.
+``@idempotent_handler(catalogue, event_types)`` makes a nameko event handler
+for one or several event types of one publisher, whose effect runs in one
+transaction with an inbox row ``(event_id, handler)``: a redelivered event
+finds the row and is skipped. An event whose envelope or payload breaks the
+publisher's contract (services/chassis/event_contracts.py) is parked at once
+with that reason, untouched: retrying cannot mend it. A handler that raises
+is retried with backoff; after the last attempt the event is parked with its
+error, where ``list_parked`` shows it and ``replay`` runs it again.
 """
 import functools
 import logging
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import eventlet
 import sqlalchemy as sa
@@ -17,6 +20,7 @@ from nameko.events import SERVICE_POOL, event_handler
 from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.errors import NotFound
+from services.chassis.event_contracts import EventCatalogue, envelope_refused
 from services.chassis.tables import CHASSIS
 
 log = logging.getLogger(__name__)
@@ -63,9 +67,18 @@ def handle_event(
     return Outcome.PARKED
 
 
+def park_refused(db: Any, handler: str, envelope: Any, reason: str) -> Outcome:
+    """Park an event that breaks its contract, without applying or retrying it."""
+    kept = envelope if isinstance(envelope, dict) else {"body": envelope}
+    with db.transaction() as tx:
+        park(tx, handler, kept, reason, 0)
+    log.error("handler %s parked event %s: %s", handler, kept.get("event_id"), reason[:200])
+    return Outcome.PARKED
+
+
 def park(tx: Any, handler: str, envelope: dict, error: str, attempts: int) -> None:
     statement = insert(parked).values(
-        event_id=envelope["event_id"], handler=handler, envelope=envelope,
+        event_id=str(envelope.get("event_id") or "no event id")[:36], handler=handler, envelope=envelope,
         error=error[:4000], attempts=attempts,
     )
     tx.execute(statement.on_conflict_do_update(
@@ -76,18 +89,30 @@ def park(tx: Any, handler: str, envelope: dict, error: str, attempts: int) -> No
     ))
 
 
-def idempotent_handler(source: str, event_type: str, attempts: int = ATTEMPTS) -> Callable:
-    """Decorate ``method(self, tx, envelope)`` as an idempotent nameko event handler.
+def idempotent_handler(source: str | EventCatalogue, event_types: str | Sequence[str],
+                       attempts: int = ATTEMPTS) -> Callable:
+    """Decorate ``method(self, tx, envelope)`` as an idempotent handler of ``event_types``.
 
-    The service must have a ``db`` dependency (the chassis ``Database``).
+    ``source`` is the publisher's ``EventCatalogue`` (its events are checked
+    against their contracts) or, for a publisher without one, its name. The
+    service must have a ``db`` dependency (the chassis ``Database``).
     """
+    catalogue = source if isinstance(source, EventCatalogue) else None
+    publisher = catalogue.source if catalogue else source
+    types = [event_types] if isinstance(event_types, str) else list(event_types)
+
     def decorator(method: Callable) -> Callable:
         @functools.wraps(method)
         def handler(self: Any, envelope: dict, attempts: int = attempts) -> Outcome:
+            refused = catalogue.why_refused(envelope) if catalogue else envelope_refused(envelope)
+            if refused:
+                return park_refused(self.db, method.__name__, envelope, refused)
             return handle_event(self.db, method.__name__, envelope,
                                 lambda tx: method(self, tx, envelope), attempts=attempts)
-        return event_handler(source, event_type, handler_type=SERVICE_POOL,
-                             reliable_delivery=True)(handler)
+        for event_type in types:  # one queue per type: evt-<source>-<type>--<service>.<method>
+            handler = event_handler(publisher, event_type, handler_type=SERVICE_POOL,
+                                    reliable_delivery=True)(handler)
+        return handler
     return decorator
 
 

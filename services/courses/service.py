@@ -6,6 +6,7 @@ from services.chassis.operations import ServiceOperations
 from services.chassis.request_pipeline import act, change, read
 from services.chassis.validation import load
 from services.courses import attendance, bookings, catalogue, copies, schemas
+from services.membership import events as membership_events
 
 
 class CoursesService(ServiceOperations):
@@ -73,30 +74,15 @@ class CoursesService(ServiceOperations):
                       lambda tx, caller, payload: attendance.record(
                                 tx, caller, course_id, int(session_index), payload))
 
-    @idempotent_handler("membership", "alliance_created")
-    def on_alliance_created(self, tx, envelope):
+    @idempotent_handler(membership_events.CATALOGUE, ["alliance_created", "alliance_updated"])
+    def on_alliance(self, tx, envelope):
         copies.keep_alliance(tx, envelope)
 
-    @idempotent_handler("membership", "alliance_updated")
-    def on_alliance_updated(self, tx, envelope):
-        copies.keep_alliance(tx, envelope)
-
-    @idempotent_handler("membership", "school_registered")
-    def on_school_registered(self, tx, envelope):
+    @idempotent_handler(membership_events.CATALOGUE, ["school_registered", "school_updated"])
+    def on_school(self, tx, envelope):
         copies.keep_school(tx, envelope)
 
-    @idempotent_handler("membership", "school_updated")
-    def on_school_updated(self, tx, envelope):
-        copies.keep_school(tx, envelope)
-
-    @idempotent_handler("membership", "membership_started")
-    def on_membership_started(self, tx, envelope):
-        copies.keep_membership(tx, envelope)
-
-    @idempotent_handler("membership", "membership_changed")
-    def on_membership_changed(self, tx, envelope):
-        copies.keep_membership(tx, envelope)
-
-    @idempotent_handler("membership", "membership_ended")
-    def on_membership_ended(self, tx, envelope):
+    @idempotent_handler(membership_events.CATALOGUE,
+                        ["membership_started", "membership_changed", "membership_ended"])
+    def on_membership(self, tx, envelope):
         copies.keep_membership(tx, envelope)

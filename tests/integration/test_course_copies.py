@@ -58,7 +58,7 @@ def test_an_event_published_before_the_consumer_first_runs_is_kept(service_db, r
     fresh_broker = broker.separate_uri("deploy_order")
     url = service_db("courses")
     queues = declare_event_queues(CoursesService, fresh_broker)
-    assert "evt-membership-alliance_created--courses.on_alliance_created" in queues
+    assert "evt-membership-alliance_created--courses.on_alliance" in queues
     publish(fresh_broker, make_envelope("membership", "alliance_created", {
         "id": ALLIANCE, "region_id": REGION, "name": "Step", "kind": "teaching_school_alliance"}))
 
