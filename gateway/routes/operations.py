@@ -9,7 +9,7 @@ import eventlet
 from kombu import Connection
 from werkzeug.wrappers import Response
 
-from gateway import metrics
+from gateway import asyncapi, metrics
 from gateway.clients import SERVICES
 from gateway.http import Call, path_integer, route
 from gateway.openapi import document
@@ -70,6 +70,11 @@ class OperationsRoutes:
     def metrics(self, call: Call) -> Response:
         self._ping_all()
         return Response(metrics.exposition(), mimetype="text/plain; version=0.0.4")
+
+    @route("GET", "/api/v1/asyncapi.json", "The AsyncAPI 3 document of every event the services publish",
+           TAG, public=True)
+    def asyncapi(self, call: Call) -> dict:
+        return asyncapi.document()
 
     @route("GET", "/api/v1/openapi.json", "This OpenAPI document", TAG, public=True)
     def openapi(self, call: Call) -> dict:

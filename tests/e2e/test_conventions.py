@@ -87,3 +87,14 @@ def test_the_platform_admin_can_list_parked_events(admin, world):
     assert admin.get("/api/v1/ops/parked-events").json() == {"membership": [], "courses": []}
     assert world.coordinator.get("/api/v1/ops/parked-events").status_code == 403
     assert admin.post("/api/v1/ops/parked-events/membership/999/replay").status_code == 404
+
+
+def test_the_event_catalogue_is_served_as_asyncapi_and_linked_from_the_docs(anonymous):
+    answer = anonymous.get("/api/v1/asyncapi.json")
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("application/json")
+    catalogue = answer.json()
+    assert catalogue["asyncapi"].startswith("3.")
+    channel = catalogue["channels"]["courses.booking_confirmed"]
+    assert channel["bindings"]["amqp"]["exchange"]["name"] == "courses.events"
+    assert "membership_started.v1" in catalogue["components"]["messages"]
+    assert 'href="/api/v1/asyncapi.json"' in anonymous.get("/docs").text

@@ -65,3 +65,36 @@ def test_an_event_published_before_the_consumer_first_runs_is_kept(service_db, r
     run_service(CoursesService, amqp_uri=fresh_broker)
     [copied] = wait_until(lambda: rows(url, alliances), timeout=10)
     assert copied["name"] == "Step"
+
+
+def test_an_event_that_breaks_its_contract_is_parked_untouched_with_the_reason(service_db, run_service,
+                                                                              broker, rpc):
+    url = service_db("courses")
+    run_service(CoursesService)
+    newer = membership_event("membership_started", "active", datetime.now(timezone.utc))
+    newer["schema_version"] = 2
+    broken = membership_event("membership_started", "active", datetime.now(timezone.utc))
+    del broken["data"]["tier"]
+    publish(broker.uri, newer)
+    publish(broker.uri, broken)
+    parked = wait_until(lambda: (lambda p: p if len(p) == 2 else None)(
+        rpc.courses.list_parked_events({"user_id": "admin", "role": "platform_admin"})), timeout=10)
+    reasons = {p["event_id"]: p["error"] for p in parked}
+    assert "version 2" in reasons[newer["event_id"]]
+    assert "tier" in reasons[broken["event_id"]] and "contract" in reasons[broken["event_id"]]
+    assert {p["attempts"] for p in parked} == {0} and {p["handler"] for p in parked} == {"on_membership"}
+    assert rows(url, memberships) == []
+
+
+def test_one_handler_takes_several_event_types_each_once(service_db, run_service, broker):
+    url = service_db("courses")
+    run_service(CoursesService)
+    at = datetime.now(timezone.utc)
+    for event_type, status, offset in (("membership_started", "active", 0), ("membership_changed", "active", 1),
+                                       ("membership_ended", "ended", 2)):
+        publish(broker.uri, membership_event(event_type, status, at + timedelta(seconds=offset)), times=2)
+    inbox = sa.Table("inbox", sa.MetaData(), sa.Column("event_id"), sa.Column("handler"))
+    handled = wait_until(lambda: (lambda r: r if len(r) == 3 else None)(rows(url, inbox)), timeout=10)
+    assert {row["handler"] for row in handled} == {"on_membership"}
+    [membership] = rows(url, memberships)
+    assert membership["status"] == "ended"
