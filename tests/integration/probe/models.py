@@ -1,9 +1,11 @@
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, DateTime, Identity, Integer, MetaData, String, Table
 
+from services.chassis.periodic import add_job_tables
 from services.chassis.tables import add_chassis_tables
 
 metadata = MetaData()
 add_chassis_tables(metadata)
+jobs = add_job_tables(metadata)
 
 schools_seen = Table(
     "schools_seen", metadata,
@@ -15,4 +17,10 @@ switch = Table(
     "switch", metadata,
     Column("id", Integer, primary_key=True),
     Column("failing", Boolean, nullable=False),
+)
+# What the periodic probe job writes, once per run.
+ticks = Table(
+    "ticks", metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
