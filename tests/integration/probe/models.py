@@ -1,11 +1,13 @@
 from sqlalchemy import Boolean, Column, DateTime, Identity, Integer, MetaData, String, Table
 
+from services.chassis.deliveries import add_delivery_tables
 from services.chassis.periodic import add_job_tables
 from services.chassis.tables import add_chassis_tables
 
 metadata = MetaData()
 add_chassis_tables(metadata)
 jobs = add_job_tables(metadata)
+deliveries, delivery_attempts = add_delivery_tables(metadata)
 
 schools_seen = Table(
     "schools_seen", metadata,
