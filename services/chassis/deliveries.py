@@ -2,14 +2,16 @@
 
 A handler decides an effect by writing a ``deliveries`` row with ``add_delivery``
 in its own transaction, so the effect is decided exactly once with the event.
-Workers (``send_due``, run by ``@delivering``) claim due rows with ``FOR UPDATE
-SKIP LOCKED`` and keep each row locked while its sender runs, then record the
-attempt and the new state in the same transaction. Another worker never sends
-a locked row; a worker that dies after sending but before committing leaves the
-row pending, so it is sent again with the same ``Delivery.id``: at most one
-duplicate per crash, which the receiver recognises by that id (a Message-ID, an
-X-Delivery-ID header). A failed send is retried with backoff and recorded in
-``delivery_attempts``; after ``max_attempts`` the delivery is ``failed``.
+Workers (``send_due``, run by ``@delivering``) claim one due row at a time with
+``FOR UPDATE SKIP LOCKED``, keep it locked while its sender runs (bounded by
+``SEND_TIMEOUT``), then record the attempt and the new state in the same
+transaction. Another worker never sends a locked row; a worker that dies after
+sending but before committing leaves that one row pending, so it is sent again
+with the same ``Delivery.id``: at most one duplicate per crash, which the
+receiver recognises by that id (a Message-ID, an X-Delivery-ID header). A
+failed or timed-out send is retried with backoff (10 s doubling to an hour)
+and recorded in ``delivery_attempts``; after ``max_attempts`` the delivery is
+``failed``.
 """
 import functools
 import json
@@ -18,16 +20,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Mapping
 
+import eventlet
 import sqlalchemy as sa
 from nameko.timer import timer
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from services.chassis.outbox import backoff_seconds
 from services.chassis.periodic import CLOCK, Clock
+from services.chassis.schedule_rules import delivery_retry_seconds
 from services.chassis.transaction import Transaction
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 10
+SEND_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ _ADD = sa.text("INSERT INTO deliveries (kind, target, payload) VALUES (:kind, :t
                " RETURNING id")
 _CLAIM = sa.text("SELECT id, kind, target, payload, attempts FROM deliveries"
                  " WHERE state = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at"
-                 " LIMIT :limit FOR UPDATE SKIP LOCKED")
+                 " LIMIT 1 FOR UPDATE SKIP LOCKED")
 _ATTEMPT = sa.text("INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, error)"
                    " VALUES (:id, :now, :outcome, :error)")
 _SENT = sa.text("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, sent_at = :now, last_error = NULL"
@@ -86,22 +90,35 @@ def add_delivery(tx: Transaction, kind: str, target: str, payload: dict) -> str:
 
 
 def send_due(db: Any, senders: Mapping[str, Sender], max_attempts: int = MAX_ATTEMPTS,
-             limit: int = 20, clock: Clock = CLOCK) -> int:
-    """Send up to ``limit`` due deliveries; how many were sent."""
-    now = clock.now()
+             limit: int = 20, clock: Clock = CLOCK, timeout: float = SEND_TIMEOUT) -> int:
+    """Send up to ``limit`` due deliveries, each in its own transaction; how many were sent."""
     sent = 0
-    with db.transaction() as tx:
-        for row in tx.execute(_CLAIM, {"now": now, "limit": limit}).mappings().all():
-            delivery = Delivery(str(row["id"]), row["kind"], row["target"], row["payload"])
-            try:
-                senders[delivery.kind](delivery)
-            except Exception as exc:
-                _failed(tx, delivery, row["attempts"] + 1, f"{type(exc).__name__}: {exc}"[:4000], max_attempts, now)
-                continue
-            tx.execute(_ATTEMPT, {"id": delivery.id, "now": now, "outcome": "sent", "error": None})
-            tx.execute(_SENT, {"id": delivery.id, "now": now})
-            sent += 1
+    for _ in range(limit):
+        outcome = _send_one(db, senders, max_attempts, clock.now(), timeout)
+        if outcome is None:
+            break
+        sent += outcome
     return sent
+
+
+def _send_one(db: Any, senders: Mapping[str, Sender], max_attempts: int, now: Any, timeout: float) -> bool | None:
+    """Claim and send one due delivery: True sent, False failed, None when none is due."""
+    with db.transaction() as tx:
+        row = tx.execute(_CLAIM, {"now": now}).mappings().first()
+        if row is None:
+            return None
+        delivery = Delivery(str(row["id"]), row["kind"], row["target"], row["payload"])
+        try:
+            with eventlet.Timeout(timeout):
+                senders[delivery.kind](delivery)
+        except (Exception, eventlet.Timeout) as exc:
+            timed_out = isinstance(exc, eventlet.Timeout)
+            error = f"no answer within {timeout} s" if timed_out else f"{type(exc).__name__}: {exc}"
+            _failed(tx, delivery, row["attempts"] + 1, error[:4000], max_attempts, now)
+            return False
+        tx.execute(_ATTEMPT, {"id": delivery.id, "now": now, "outcome": "sent", "error": None})
+        tx.execute(_SENT, {"id": delivery.id, "now": now})
+        return True
 
 
 def _failed(tx: Transaction, delivery: Delivery, attempts: int, error: str, max_attempts: int, now: Any) -> None:
@@ -110,7 +127,7 @@ def _failed(tx: Transaction, delivery: Delivery, attempts: int, error: str, max_
                 " (giving up)" if final else "", error[:200])
     tx.execute(_ATTEMPT, {"id": delivery.id, "now": now, "outcome": "failed", "error": error})
     tx.execute(_RETRY, {"id": delivery.id, "error": error, "state": "failed" if final else "pending",
-                        "next": now + timedelta(seconds=backoff_seconds(attempts))})
+                        "next": now + timedelta(seconds=delivery_retry_seconds(attempts))})
 
 
 def delivering(senders: Mapping[str, Sender], every: float = 1.0, max_attempts: int = MAX_ATTEMPTS) -> Callable:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from nameko.events import SERVICE_POOL, event_handler
 from sqlalchemy.dialects.postgresql import insert
 
-from services.chassis.errors import NotFound
+from services.chassis.errors import Conflict, NotFound
 from services.chassis.event_contracts import EventCatalogue, envelope_refused
 from services.chassis.tables import CHASSIS
 
@@ -132,7 +132,10 @@ def replay(service: Any, parked_id: int) -> dict:
             parked.c.id == parked_id, parked.c.replayed_at.is_(None))).mappings().first()
     if row is None:
         raise NotFound(f"no parked event {parked_id}")
-    outcome = getattr(service, row["handler"])(row["envelope"], attempts=1)
+    handler = getattr(service, row["handler"], None)
+    if handler is None:
+        raise Conflict(f"the handler {row['handler']} no longer exists; the event waits for an operator")
+    outcome = handler(row["envelope"], attempts=1)
     if outcome is not Outcome.PARKED:
         with service.db.transaction() as tx:
             tx.execute(sa.update(parked).where(parked.c.id == parked_id)

@@ -102,3 +102,9 @@ def test_a_worker_dying_between_sending_and_recording_gives_one_duplicate_with_t
     assert send_due(db, {"webhook": receiver}) == 1
     assert receiver.received == [delivery_id, delivery_id]  # the receiver sees the same id twice
     assert state(db, delivery_id) == {"state": "sent", "attempts": 1, "outcomes": ["sent"]}
+
+
+def test_a_far_end_that_hangs_counts_as_a_failed_attempt(db):
+    [delivery_id] = decide(db)
+    assert send_due(db, {"webhook": Receiver(pause=5)}, timeout=0.2) == 0
+    assert state(db, delivery_id) == {"state": "pending", "attempts": 1, "outcomes": ["failed"]}

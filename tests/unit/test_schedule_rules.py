@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.chassis.schedule_rules import next_due
+from services.chassis.schedule_rules import delivery_retry_seconds, next_due
 
 T = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
 MINUTE = timedelta(minutes=1)
@@ -22,3 +22,9 @@ def test_the_next_slot_stays_on_the_grid(now, expected):
 def test_a_period_must_be_positive():
     with pytest.raises(ValueError):
         next_due(T, T, timedelta(0))
+
+
+def test_a_failed_delivery_waits_longer_each_time_up_to_an_hour():
+    waits = [delivery_retry_seconds(n) for n in range(1, 12)]
+    assert waits[:4] == [10, 20, 40, 80] and max(waits) == 3600
+    assert sum(delivery_retry_seconds(n) for n in range(1, 10)) > 3600  # ten attempts span over an hour
