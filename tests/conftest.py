@@ -3,6 +3,7 @@ import uuid
 
 import eventlet
 import pytest
+import sqlalchemy as sa
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -43,6 +44,23 @@ def service_db(postgres, monkeypatch):
         monkeypatch.setenv(f"{service.upper()}_DB_URL", url)
         return url
     return fresh
+
+
+@pytest.fixture
+def migrated_db(service_db):
+    """``migrated_db("services.membership", "membership")``: a UnitOfWork on a fresh database at head."""
+    from services.chassis.database import UnitOfWork
+    from services.chassis.migrations import migrate
+    engines = []
+
+    def make(package: str, name: str) -> UnitOfWork:
+        url = service_db(name)
+        migrate(package, url)
+        engines.append(sa.create_engine(url, pool_size=12))
+        return UnitOfWork(engines[-1], None, lambda: None)
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 
 from services.chassis.database import UnitOfWork
 from services.chassis.deliveries import Delivery, add_delivery, send_due
-from services.chassis.migrations import migrate
 from services.chassis.periodic import Clock
 from tests.integration.probe.models import deliveries, delivery_attempts
 
@@ -13,12 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def db(service_db):
-    url = service_db("chassis_probe")
-    migrate("tests.integration.probe", url)
-    engine = sa.create_engine(url, pool_size=6)
-    yield UnitOfWork(engine, None, lambda: None)
-    engine.dispose()
+def db(migrated_db):
+    return migrated_db("tests.integration.probe", "chassis_probe")
 
 
 class Receiver:

@@ -5,8 +5,6 @@ import eventlet
 import pytest
 import sqlalchemy as sa
 
-from services.chassis.database import UnitOfWork
-from services.chassis.migrations import migrate
 from services.chassis.periodic import Clock, run_if_due
 from tests.integration.probe.models import jobs, ticks
 from tests.integration.probe.service import TICK_SECONDS, ProbeService
@@ -38,12 +36,8 @@ def test_two_replicas_run_the_job_once_per_period(service_db, run_service):
 
 
 @pytest.fixture
-def db(service_db):
-    url = service_db("chassis_probe")
-    migrate("tests.integration.probe", url)
-    engine = sa.create_engine(url)
-    yield UnitOfWork(engine, None, lambda: None)
-    engine.dispose()
+def db(migrated_db):
+    return migrated_db("tests.integration.probe", "chassis_probe")
 
 
 def test_a_failed_run_is_recorded_and_tried_again_at_the_next_slot(db):

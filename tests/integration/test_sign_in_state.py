@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from services.chassis.database import UnitOfWork
-from services.chassis.migrations import migrate
 from services.membership.exceptions import InvalidCredentials
 from services.membership.models import sign_in_failures
 from services.membership.sign_in import sign_in
@@ -17,12 +16,8 @@ LIMITS = Limits(account=Backoff(free=100), client=Backoff(free=100), reset_after
 
 
 @pytest.fixture
-def db(service_db):
-    url = service_db("membership")
-    migrate("services.membership", url)
-    engine = sa.create_engine(url, pool_size=12)
-    yield UnitOfWork(engine, None, lambda: None)
-    engine.dispose()
+def db(migrated_db):
+    return migrated_db("services.membership", "membership")
 
 
 def failures(db: UnitOfWork) -> dict[str, int]:
