@@ -5,6 +5,7 @@ The gateway uses the same schemas for its OpenAPI document.
 from marshmallow import Schema, fields, validate
 
 from services.chassis.fields import Date, Email, Integer, Text, UUIDString
+from services.membership.consent import MembershipStatus
 
 URN = validate.Regexp(r"^[0-9]{6}$", error="a URN is 6 digits")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case words joined by _")
@@ -17,7 +18,7 @@ ALLIANCE_KINDS = {
 PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special",
           "alternative_provision", "post_16"]
 TIERS = ["lead", "strategic_partner", "partner", "associate"]
-MEMBERSHIP_STATUSES = ["pending", "active", "ended", "declined"]
+MEMBERSHIP_STATUSES = [status.value for status in MembershipStatus]
 SCHOOL_STATUSES = ["open", "closed"]  # as Get Information About Schools has them
 POSTCODE = validate.Regexp(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode")
 DESIGNATIONS = ["NLE", "LLE", "SLE"]

@@ -2,9 +2,8 @@
 import sqlalchemy as sa
 
 from services.chassis.scope import CallerScope, Role
+from services.membership.consent import LIVE
 from services.membership.models import alliances, memberships, schools, users
-
-LIVE = ("pending", "active")
 
 
 def regions_of_school(urn: str) -> sa.Select:
