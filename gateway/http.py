@@ -46,6 +46,7 @@ class RouteSpec:
     public: bool = False
     checks_credentials: bool = False  # a public route that answers 401 (signing in)
     idempotent: bool = False
+    csv: bool = False  # also answers text/csv to Accept: text/csv
 
 
 ROUTES: list[RouteSpec] = []
@@ -70,6 +71,11 @@ class Call:
     @property
     def page(self) -> dict:
         return {k: self.request.args[k] for k in ("limit", "cursor") if k in self.request.args}
+
+    @property
+    def wants_csv(self) -> bool:
+        """Whether Accept prefers text/csv to JSON (JSON when both are equal or nothing is said)."""
+        return self.request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
 
     @property
     def filters(self) -> dict:

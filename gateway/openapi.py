@@ -67,6 +67,8 @@ def _operation(spec: RouteSpec) -> dict:
     if spec.response is not None:
         schema = _page_of(spec.response) if spec.paginated else spec.response
         ok["content"] = {"application/json": {"schema": schema}}
+        if spec.csv:
+            ok["content"]["text/csv"] = {"schema": {"type": "string"}}
     responses = {str(spec.status): ok}
     problem = {"content": {"application/problem+json": {"schema": "Problem"}}}
     for status, (text, when) in ERRORS.items():

@@ -44,6 +44,7 @@ class ServiceEntry:
 SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("membership", "services.membership.service:MembershipService"),
     ServiceEntry("courses", "services.courses.service:CoursesService"),
+    ServiceEntry("support", "services.support.service:SupportService"),
 )
 
 
