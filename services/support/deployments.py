@@ -89,7 +89,7 @@ def assign(tx: Transaction, caller: CallerScope, referral_id: str, data: dict) -
             status=ReferralStatus.MATCHED.value, matched_at=sa.func.now(), updated_at=sa.func.now(),
         ).returning(*referrals.c)).mappings().one())
     timeline.record(tx, referral_id, caller, "assigned", referral["status"], saved["status"],
-                    system_leader_id=leader.id, system_leader_name=leader.name,
+                    deployment_id=placed["id"], system_leader_id=leader.id, system_leader_name=leader.name,
                     leader_alliance_id=leader.alliance_id, days=data["days"], cross_alliance=cross)
     view = with_school(tx, saved)
     emit(tx, "referral_matched", {**view, "deployment": dict(placed)}, view)

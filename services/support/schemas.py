@@ -1,7 +1,7 @@
 """Marshmallow schemas of every support RPC input and output (and the gateway's OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Date, Integer, Text, UUIDString
+from services.chassis.fields import Date, Integer, QueryInteger, Text, UUIDString
 from services.specialisms import SPECIALISMS
 from services.support.lifecycle import OUTCOMES, PRIORITIES, RAGS, SOURCES, ReferralStatus
 
@@ -70,7 +70,7 @@ class ReferralFilters(Schema):
 
 
 class MatchOptions(Schema):
-    limit = Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = QueryInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class TimelineEntry(Schema):
