@@ -52,6 +52,8 @@ class Tenants:
     course: dict = field(default_factory=dict)
     booking: dict = field(default_factory=dict)
     leader: dict = field(default_factory=dict)
+    support_leader: dict = field(default_factory=dict)  # B's, deployed on A's referrals across alliances
+    referral: dict = field(default_factory=dict)  # A's, for school S, shared with the region
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def unique(self) -> int:
@@ -93,9 +95,25 @@ class Tenants:
         return self.admin.created(f"/api/v1/courses/{self.course['id']}/bookings", {
             "school_urn": S, "participant": self.participant()})["id"]
 
+    def fresh_referral(self, consent: bool = True) -> str:
+        return self.callers[ALLIANCE_ADMIN].created("/api/v1/referrals", referral_body(self.a["id"], consent))["id"]
+
+    def fresh_deployment(self) -> tuple[str, str]:
+        """(referral, deployment): B's leader deployed for a day on a new referral of A's."""
+        referral_id = self.fresh_referral()
+        answer = self.admin.post(f"/api/v1/referrals/{referral_id}/assign",
+                                 {"system_leader_id": self.support_leader["id"], "days": 1})
+        assert answer.status_code == 200, answer.text
+        return referral_id, answer.json()["deployment"]["id"]
+
     def participant(self) -> dict:
         n = self.unique()
         return {"name": f"Teacher {n}", "email": f"teacher{n}@matrix.test"}
+
+
+def referral_body(alliance_id: str, consent: bool = True) -> dict:
+    return {"school_urn": S, "alliance_id": alliance_id, "need_areas": ["maths"], "priority": "medium",
+            "source": "local_authority", "summary": "Matrix referral", "consent_to_share": consent}
 
 
 def expired_token(secret: str, user_id: str) -> str:
@@ -104,6 +122,10 @@ def expired_token(secret: str, user_id: str) -> str:
               "iat": now - 7200, "exp": now - 3600, "role": "platform_admin", "region_id": None,
               "alliance_id": None, "school_urn": None}
     return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def _answer_if(answer, status: int) -> dict | None:
+    return answer.json() if answer.status_code == status else None
 
 
 def build(admin: Api, anonymous: Api, jwt_secret: str) -> Tenants:
@@ -149,6 +171,17 @@ def build(admin: Api, anonymous: Api, jwt_secret: str) -> Tenants:
     tenants.leader = tenants.callers[ALLIANCE_ADMIN].created("/api/v1/system-leaders", {
         "name": "Matrix Leader", "email": "leader@matrix.test", "designation": "SLE", "school_urn": S,
         "alliance_id": a, "specialisms": ["maths"], "days_available": 5})
+
+    tenants.support_leader = tenants.callers[NEIGHBOUR_ADMIN].created("/api/v1/system-leaders", {
+        "name": "Matrix Support Leader", "email": "support.leader@matrix.test", "designation": "NLE",
+        "school_urn": O, "alliance_id": b, "specialisms": ["maths"], "days_available": 150})
+    # Support knows A, S and B's leader from membership's events once a referral can be matched.
+    tenants.referral = eventually(lambda: _answer_if(tenants.callers[ALLIANCE_ADMIN].post(
+        "/api/v1/referrals", referral_body(a)), 201))
+    assert admin.post(f"/api/v1/referrals/{tenants.referral['id']}/share").status_code == 200
+    eventually(lambda: tenants.support_leader["id"] in {
+        item["system_leader"]["id"] for item in admin.get(
+            f"/api/v1/referrals/{tenants.referral['id']}/matches").json()["items"]})
 
     def published_alliance_course():
         answer = tenants.callers[ALLIANCE_STAFF].post("/api/v1/courses", course_body(

@@ -9,6 +9,7 @@ printed: each cell is the status code, with + or - for a list that did or
 did not show A's object.
 """
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 import pytest
@@ -27,6 +28,8 @@ U, UO, UN = w.SCHOOL_USER, w.OTHER_SCHOOL_USER, w.NON_MEMBER_SCHOOL_USER
 EVERYONE = frozenset(w.SIGNED_IN)
 IN_REGION = frozenset({P, CR, AA, AS, BA, BS, U, UO})
 ALLIANCE_A = frozenset({P, AA, AS})
+TRIAGE_A = frozenset({P, CR, AA, AS})  # A's referrals: its alliance, the region's coordinator
+SEES_REFERRAL = frozenset({P, CR, AA, AS, BA, BS, U})  # A's shared referral for school S
 DENIED = {403, 404, 422}
 Prepared = tuple[dict, Any, dict]  # path parameters, body, query
 
@@ -60,6 +63,10 @@ def a_id(t: Tenants) -> str:
 
 def course_id(t: Tenants) -> str:
     return t.course["id"]
+
+
+def referral_id(t: Tenants) -> str:
+    return t.referral["id"]
 
 
 CASES = [
@@ -130,6 +137,29 @@ CASES = [
         {"booking_id": t.fresh_booking()}, {"reason": "matrix"}, {})),
     Case("POST", "/api/v1/courses/{course_id}/sessions/{index}/attendance", ALLIANCE_A, body_of(
         lambda t: {"attended": []}, course_id=course_id, index=lambda t: "0")),
+    Case("POST", "/api/v1/referrals", frozenset({P, CR, AA, AS, U}), body_of(lambda t: w.referral_body(t.a["id"]))),
+    Case("GET", "/api/v1/referrals", SEES_REFERRAL, static(), hidden=EVERYONE - SEES_REFERRAL,
+         shows=lambda t, item: item["id"] == t.referral["id"]),
+    Case("GET", "/api/v1/referrals/{referral_id}", SEES_REFERRAL, static(referral_id=referral_id)),
+    Case("POST", "/api/v1/referrals/{referral_id}/consent", frozenset({P, CR, AA, AS, U}), lambda t: (
+        {"referral_id": t.fresh_referral(consent=False)}, {"given_by": "Headteacher"}, {})),
+    Case("POST", "/api/v1/referrals/{referral_id}/share", TRIAGE_A, lambda t: (
+        {"referral_id": t.fresh_referral()}, None, {})),
+    Case("GET", "/api/v1/referrals/{referral_id}/matches", TRIAGE_A, static(referral_id=referral_id)),
+    Case("POST", "/api/v1/referrals/{referral_id}/assign", TRIAGE_A, lambda t: (
+        {"referral_id": t.fresh_referral()}, {"system_leader_id": t.support_leader["id"], "days": 1}, {})),
+    Case("POST", "/api/v1/referrals/{referral_id}/deployments/{deployment_id}/visits",
+         frozenset({P, CR, AA, AS, BA, BS}), lambda t: (
+             dict(zip(("referral_id", "deployment_id"), t.fresh_deployment())),
+             {"visited_on": date.today().isoformat(), "days_used": 1}, {})),
+    Case("POST", "/api/v1/referrals/{referral_id}/reviews", TRIAGE_A, body_of(
+        lambda t: {"rag": "green", "note": "Matrix review"}, referral_id=referral_id)),
+    Case("POST", "/api/v1/referrals/{referral_id}/close", TRIAGE_A, lambda t: (
+        {"referral_id": t.fresh_deployment()[0]}, {"outcome": "sustained"}, {})),
+    Case("POST", "/api/v1/referrals/{referral_id}/withdraw", frozenset({P, CR, AA, AS, U}), lambda t: (
+        {"referral_id": t.fresh_referral()}, {"reason": "Matrix"}, {})),
+    Case("GET", "/api/v1/regions/{region_id}/referral-board", frozenset({P, CR}),
+         static(region_id=lambda t: t.region["id"])),
     Case("GET", "/api/v1/ops/parked-events", frozenset({P}), static()),
     Case("POST", "/api/v1/ops/parked-events/{service}/{parked_id}/replay", frozenset({P}),
          static(service="courses", parked_id="987654"), allowed_status=404),
