@@ -110,3 +110,14 @@ class MembershipRoutes:
            response=schemas.SystemLeader, query=schemas.SystemLeaderFilters, paginated=True)
     def list_system_leaders(self, call: Call) -> dict:
         return self.rpc.membership.list_system_leaders(call.caller, call.filters, call.page)
+
+    @route("GET", "/api/v1/system-leaders/{leader_id}", "One system leader of the region", TAG,
+           response=schemas.SystemLeader)
+    def get_system_leader(self, call: Call, leader_id: str) -> dict:
+        return self.rpc.membership.get_system_leader(call.caller, leader_id)
+
+    @route("PATCH", "/api/v1/system-leaders/{leader_id}",
+           "Change a system leader's details or make them active or inactive (their home alliance)", TAG,
+           body=schemas.SystemLeaderUpdate, response=schemas.SystemLeader)
+    def update_system_leader(self, call: Call, leader_id: str) -> dict:
+        return self.rpc.membership.update_system_leader(call.caller, leader_id, call.body)

@@ -71,6 +71,7 @@ class SystemLeaderV1(Schema):
     specialisms = fields.List(fields.String(), required=True)
     phases = fields.List(fields.String())
     days_available = fields.Integer(required=True)
+    status = fields.String()
 
 
 class UserV1(Schema):
@@ -105,7 +106,7 @@ CATALOGUE = EventCatalogue(SOURCE, [
     _v1("membership_changed", MembershipV1(), "A member's tier changed"),
     _v1("membership_ended", MembershipV1(), "A membership ended, or a pending one was withdrawn"),
     _v1("system_leader_designated", SystemLeaderV1(), "A person was designated NLE, LLE or SLE"),
-    _v1("system_leader_updated", SystemLeaderV1(), "A system leader's details changed"),
+    _v1("system_leader_updated", SystemLeaderV1(), "A system leader's details changed (active or inactive included)"),
     _v1("user_created", UserV1(), "A user account was created"),
     _v1("user_updated", UserV1(), "A user account changed (deactivated included)"),
 ])

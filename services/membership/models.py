@@ -94,6 +94,7 @@ system_leaders = Table(
     Column("specialisms", ARRAY(String(40)), nullable=False, server_default="{}"),
     Column("phases", ARRAY(String(32)), nullable=False, server_default="{}"),
     Column("days_available", Integer, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="active"),
     _created(),
     # A person is designated once, by their home alliance.
     Index("uq_system_leaders_email_lower", func.lower(text("email")), unique=True),

@@ -2,26 +2,25 @@
 
 The gateway uses the same schemas for its OpenAPI document.
 """
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.fields import Date, Email, Integer, Text, UUIDString
 from services.membership.consent import MembershipStatus
+from services.specialisms import PHASES, SPECIALISMS
 
 URN = validate.Regexp(r"^[0-9]{6}$", error="a URN is 6 digits")
-SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case words joined by _")
 NAME = validate.Length(min=1, max=200)
 
 ALLIANCE_KINDS = {
     "teaching_school_alliance": "Teaching school alliance",
     "teaching_school_hub": "Teaching school hub",
 }
-PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special",
-          "alternative_provision", "post_16"]
 TIERS = ["lead", "strategic_partner", "partner", "associate"]
 MEMBERSHIP_STATUSES = [status.value for status in MembershipStatus]
 SCHOOL_STATUSES = ["open", "closed"]  # as Get Information About Schools has them
 POSTCODE = validate.Regexp(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", error="not a UK postcode")
 DESIGNATIONS = ["NLE", "LLE", "SLE"]
+SYSTEM_LEADER_STATUSES = ["active", "inactive"]
 ROLES = ["platform_admin", "regional_coordinator", "alliance_admin", "alliance_staff", "school_user"]
 
 
@@ -135,10 +134,23 @@ class SystemLeaderCreate(Schema):
     designation = Text(required=True, validate=validate.OneOf(DESIGNATIONS))
     school_urn = Text(required=True, validate=URN)
     alliance_id = UUIDString(required=True)
-    specialisms = fields.List(Text(validate=SLUG), required=True,
+    specialisms = fields.List(Text(validate=validate.OneOf(SPECIALISMS)), required=True,
                               validate=validate.Length(min=1, max=20))
     phases = fields.List(Text(validate=validate.OneOf(PHASES)), load_default=list)
     days_available = Integer(required=True, validate=validate.Range(min=0, max=195))
+
+
+class SystemLeaderUpdate(Schema):
+    name = Text(validate=NAME)
+    specialisms = fields.List(Text(validate=validate.OneOf(SPECIALISMS)), validate=validate.Length(min=1, max=20))
+    phases = fields.List(Text(validate=validate.OneOf(PHASES)))
+    days_available = Integer(validate=validate.Range(min=0, max=195))
+    status = Text(validate=validate.OneOf(SYSTEM_LEADER_STATUSES))
+
+    @validates_schema
+    def changes_something(self, data: dict, **kwargs: object) -> None:
+        if not data:
+            raise ValidationError("nothing to change: give at least one field")
 
 
 class SystemLeader(Schema):
@@ -153,13 +165,14 @@ class SystemLeader(Schema):
     specialisms = fields.List(fields.String())
     phases = fields.List(fields.String())
     days_available = fields.Integer()
+    status = fields.String()
     created_at = fields.DateTime()
 
 
 class SystemLeaderFilters(Schema):
     region_id = UUIDString(load_default=None)
     alliance_id = UUIDString(load_default=None)
-    specialism = Text(load_default=None, validate=SLUG)
+    specialism = Text(load_default=None, validate=validate.OneOf(SPECIALISMS))
 
 
 class AllianceFilters(Schema):

@@ -113,6 +113,15 @@ class MembershipService(ServiceOperations):
         return read(self.db, scope, lambda tx, caller: system_leaders.list_leaders(tx, caller, wanted, page))
 
     @rpc
+    def get_system_leader(self, scope, leader_id):
+        return read(self.db, scope, lambda tx, caller: system_leaders.get_leader(tx, caller, leader_id))
+
+    @rpc
+    def update_system_leader(self, scope, leader_id, data):
+        return change(self.db, scope, schemas.SystemLeaderUpdate(), data,
+                      lambda tx, caller, changes: system_leaders.update_leader(tx, caller, leader_id, changes))
+
+    @rpc
     def create_user(self, scope, data, idempotency_key=None):
         return change(self.db, scope, schemas.UserCreate(), data,
                       users.create_user, idempotency_key, "create_user")

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from services.chassis.scope import CallerScope, Role
 from services.membership.consent import LIVE
-from services.membership.models import alliances, memberships, schools, users
+from services.membership.models import alliances, memberships, schools, system_leaders, users
 
 
 def regions_of_school(urn: str) -> sa.Select:
@@ -47,6 +47,15 @@ def alliances_run_by(caller: CallerScope) -> sa.ColumnElement:
     """Alliances whose details the caller may change: its own, or its region's for a coordinator."""
     return in_managed_alliance(caller, alliances.c.id, alliances.c.region_id) \
         if caller.role is not Role.ALLIANCE_STAFF else sa.false()
+
+
+def system_leaders_kept_by(caller: CallerScope) -> sa.ColumnElement:
+    """System leaders whose details the caller may change: its own alliance's (every one for the platform admin)."""
+    if caller.is_admin:
+        return sa.true()
+    if caller.is_alliance_user:
+        return system_leaders.c.alliance_id == caller.alliance_id
+    return sa.false()
 
 
 def schools_kept_by(caller: CallerScope) -> sa.ColumnElement:

@@ -69,6 +69,10 @@ def referral_id(t: Tenants) -> str:
     return t.referral["id"]
 
 
+def leader_id(t: Tenants) -> str:
+    return t.leader["id"]
+
+
 CASES = [
     Case("GET", "/api/v1/me", EVERYONE, static()),
     Case("POST", "/api/v1/users", frozenset({P, AA}), body_of(lambda t: {
@@ -115,6 +119,10 @@ CASES = [
         "school_urn": w.S, "alliance_id": t.a["id"], "specialisms": ["send"], "days_available": 3})),
     Case("GET", "/api/v1/system-leaders", frozenset({P, CR, AA, AS, BA, BS}), static(),
          hidden=frozenset({CX, FA, FS}), shows=lambda t, item: item["id"] == t.leader["id"]),
+    Case("GET", "/api/v1/system-leaders/{leader_id}", frozenset({P, CR, AA, AS, BA, BS}),
+         static(leader_id=leader_id)),
+    Case("PATCH", "/api/v1/system-leaders/{leader_id}", ALLIANCE_A, body_of(
+        lambda t: {"days_available": t.unique() % 100}, leader_id=leader_id)),
     Case("POST", "/api/v1/courses", ALLIANCE_A, body_of(lambda t: w.course_body(t.a["id"]))),
     Case("GET", "/api/v1/courses", frozenset({P, CR, AA, AS, U}), query(lambda t: {"q": "Matrix course"}),
          hidden=frozenset({CX, BA, BS, FA, FS, UO, UN}), shows=lambda t, item: item["id"] == t.course["id"]),

@@ -43,6 +43,13 @@ def course(world):
 
 
 @pytest.fixture(scope="module")
+def leader(world):
+    return world.a1_admin.created("/api/v1/system-leaders", {
+        "name": "Hostile Leader", "email": "leader@hostile.test", "designation": "SLE", "school_urn": "110002",
+        "alliance_id": world.a1["id"], "specialisms": ["governance"], "days_available": 1})
+
+
+@pytest.fixture(scope="module")
 def booking(world, course):
     def book():
         answer = world.a1_staff.post(f"/api/v1/courses/{course['id']}/bookings", {
@@ -97,6 +104,14 @@ def test_nul_in_a_path_segment_is_404(admin, world):
     problem(admin.get("/api/v1/regions/%00"), 404)
     problem(admin.get("/api/v1/courses/%01x"), 404)
     problem(admin.patch(f"/api/v1/alliances/{world.a1['id']}/members/%00", {"tier": "lead"}), 404)
+    problem(admin.get("/api/v1/system-leaders/%00"), 404)
+    problem(admin.patch("/api/v1/system-leaders/%00", {"status": "inactive"}), 404)
+
+
+@pytest.mark.parametrize("leader_id", ["not-a-uuid", "a" * 100, "6f1c2f0e-3c1a-4a3e-9a68-1d2f3e4a5b6c"])
+def test_a_malformed_or_unknown_leader_id_is_404(admin, leader_id):
+    problem(admin.get(f"/api/v1/system-leaders/{leader_id}"), 404)
+    problem(admin.patch(f"/api/v1/system-leaders/{leader_id}", {"status": "inactive"}), 404)
 
 
 def test_nul_in_a_query_filter_is_422(admin):
@@ -190,9 +205,9 @@ def test_every_paginated_route_is_tested():
 
 
 @pytest.mark.parametrize("path", LIST_ROUTES)
-def test_an_edited_cursor_is_400_naming_cursor(admin, world, course, path):
+def test_an_edited_cursor_is_400_naming_cursor(admin, world, course, leader, path):
     known = {"alliance_id": world.a1["id"], "course_id": course["id"], "region_id": world.region1["id"],
-             "urn": "110002"}
+             "urn": "110002", "leader_id": leader["id"]}
     url = re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path)
     assert admin.get(url).status_code == 200
     for cursor in BAD_CURSORS:

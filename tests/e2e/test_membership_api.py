@@ -168,6 +168,39 @@ def test_system_leaders(world, admin):
     problem(world.school_user.get("/api/v1/system-leaders"), 403)
 
 
+def test_a_system_leader_is_kept_by_their_home_alliance(world, admin, stack_events):
+    stack_events.bind("membership", "system_leader_updated")
+    leader = world.a1_admin.created("/api/v1/system-leaders", {
+        "name": "Lee Chen", "email": "lee.chen@forestway.test", "designation": "SLE", "school_urn": "110002",
+        "alliance_id": world.a1["id"], "specialisms": ["maths"], "days_available": 6})
+    assert leader["status"] == "active"
+    path = f"/api/v1/system-leaders/{leader['id']}"
+    assert world.a2_admin.get(path).json() == leader  # the region's alliances see every leader of the region
+    problem(world.coordinator2.get(path), 404)
+    problem(world.school_user.get(path), 403)
+
+    changed = world.a1_staff.patch(path, {"status": "inactive", "specialisms": ["maths", "science"]}).json()
+    assert changed == {**leader, "status": "inactive", "specialisms": ["maths", "science"]}
+    assert set(problem(world.a1_admin.patch(path, {"specialisms": ["maths", "knitting"]}), 422)["errors"]) \
+        == {"specialisms"}
+    problem(world.a1_admin.patch(path, {}), 422)
+    problem(world.a1_admin.patch(path, {"email": "lee@elsewhere.test"}), 422)
+    # Another alliance of the region sees the leader but does not keep them; the region designates no one.
+    problem(world.a2_admin.patch(path, {"status": "active"}), 403)
+    problem(world.coordinator.patch(path, {"status": "active"}), 403)
+    problem(world.school_user.patch(path, {"status": "active"}), 403)
+    assert world.a1_admin.get(path).json()["status"] == "inactive"
+    science = world.a2_admin.get("/api/v1/system-leaders", params={"specialism": "science"}).json()["items"]
+    assert [found["id"] for found in science] == [leader["id"]]
+
+    events = [e for e in stack_events.wait_for("system_leader_updated") if e["data"]["id"] == leader["id"]]
+    assert len(events) == 1 and events[0]["region_id"] == world.region1["id"]
+    published = events[0]["data"]
+    assert {k: published[k] for k in ("status", "specialisms", "region_id", "alliance_id", "trust", "email")} == {
+        "status": "inactive", "specialisms": ["maths", "science"], "region_id": world.region1["id"],
+        "alliance_id": world.a1["id"], "trust": leader["trust"], "email": leader["email"]}
+
+
 # --- users and auth ----------------------------------------------------------
 
 def test_users_are_created_within_the_creators_scope(world, anonymous):

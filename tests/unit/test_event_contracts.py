@@ -52,7 +52,7 @@ SAMPLES = {
                      "status": "active", "requested_by": "alliance", "school_name": "A School"},
     "SystemLeaderV1": {"id": ID, "name": "Sam", "email": "sam@x.test", "designation": "SLE", "school_urn": "100001",
                        "trust": None, "alliance_id": ID, "region_id": ID, "specialisms": ["maths"],
-                       "phases": ["primary"], "days_available": 5},
+                       "phases": ["primary"], "days_available": 5, "status": "active"},
     "UserV1": {"id": ID, "email": "u@x.test", "name": "U", "role": "school_user", "region_id": None,
                "alliance_id": None, "school_urn": "100001", "deactivated_at": None},
     "CourseV1": {"id": ID, "alliance_id": ID, "region_id": ID, "title": "NPQ", "programme": "npq", "area": "npq",
