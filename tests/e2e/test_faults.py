@@ -1,4 +1,7 @@
-"""When a service stops answering, or is absent, the gateway says so: 504 and 503, never a hang."""
+"""When a service stops answering, or is absent, the gateway says so: 504 and 503, never a hang.
+
+The others go on: support answers from its own copies of membership's data.
+"""
 import os
 import signal
 
@@ -6,7 +9,7 @@ import pytest
 from kombu import Connection
 
 from deploy.stack import Stack
-from tests.e2e.api import Api
+from tests.e2e.api import Api, school
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, stack_env
 from tests.waiting import wait_until
 
@@ -26,6 +29,7 @@ def test_a_stopped_service_gives_504_then_an_absent_one_503(fragile_stack):
     stack, amqp_uri = fragile_stack
     admin = Api(stack.base_url).login(ADMIN_EMAIL, ADMIN_PASSWORD)
     assert admin.get("/api/v1/regions").status_code == 200
+    referral = _a_referral_with_a_leader_to_match(admin)
 
     os.kill(stack.running()["membership"], signal.SIGKILL)
     wait_until(lambda: "membership" not in stack.running(), timeout=10)
@@ -35,9 +39,32 @@ def test_a_stopped_service_gives_504_then_an_absent_one_503(fragile_stack):
     late = admin.get("/api/v1/regions")
     assert late.status_code == 504
     assert late.json()["title"] == "Service did not answer in time"
+    matches = admin.get(f"/api/v1/referrals/{referral['id']}/matches")
+    assert matches.status_code == 200 and [m["system_leader"]["name"] for m in matches.json()["items"]] == ["Kept"]
+    assert admin.post(f"/api/v1/referrals/{referral['id']}/share").json()["status"] == "shared"
 
     with Connection(amqp_uri) as conn:  # the service was never deployed here
         conn.default_channel.queue_delete("rpc-membership")
     absent = admin.get("/api/v1/regions")
     assert absent.status_code == 503 and "membership" in absent.json()["detail"]
     assert admin.get("/health").status_code == 200
+
+
+def _a_referral_with_a_leader_to_match(admin: Api) -> dict:
+    region = admin.created("/api/v1/regions", {"name": "Faults", "code": "FAULTS"})
+    alliance = admin.created("/api/v1/alliances", {"name": "Faults Hub", "region_id": region["id"],
+                                                   "kind": "teaching_school_hub"})
+    for urn in ("960001", "960002"):
+        admin.created("/api/v1/schools", school(urn, f"School {urn}"))
+        admin.created(f"/api/v1/alliances/{alliance['id']}/members", {"school_urn": urn, "tier": "partner"})
+    leader = admin.created("/api/v1/system-leaders", {
+        "name": "Kept", "email": "kept@faults.test", "designation": "SLE", "school_urn": "960002",
+        "alliance_id": alliance["id"], "specialisms": ["maths"], "days_available": 5})
+    body = {"school_urn": "960001", "alliance_id": alliance["id"], "need_areas": ["maths"],
+            "priority": "low", "summary": "Kept going", "consent_to_share": True}
+    referral = wait_until(lambda: (lambda a: a.status_code == 201 and a.json())(
+        admin.post("/api/v1/referrals", body)), timeout=20)
+    wait_until(lambda: admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()["items"], timeout=20)
+    assert leader["id"] == admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()["items"][0][
+        "system_leader"]["id"]
+    return referral

@@ -380,3 +380,19 @@ def test_the_board_equals_a_count_over_the_timelines(support):
         == sum(row["total"] for row in board["by_alliance"])
     for caller, status in ((support.far_coordinator, 404), (support.home_admin, 403), (support.school_user, 403)):
         assert caller.get(path).status_code == status
+
+
+def test_a_leader_made_inactive_in_membership_is_no_longer_matched(support):
+    referral = opened(support, school_urn=SPARE_SCHOOL)
+    matches = f"/api/v1/referrals/{referral['id']}/matches"
+    leader = support.leaders["partial"]
+    assert support.other_admin.patch(f"/api/v1/system-leaders/{leader['id']}",
+                                     {"status": "inactive"}).status_code == 200
+    wait_until(lambda: "Partial Fit" not in leader_names(support.home_admin.get(matches).json()["items"]),
+               timeout=20)
+    refused = support.home_admin.post(f"/api/v1/referrals/{referral['id']}/assign",
+                                      {"system_leader_id": leader["id"], "days": 1})
+    assert refused.status_code == 409 and refused.json()["title"] == "The system leader is not available"
+    assert support.other_admin.patch(f"/api/v1/system-leaders/{leader['id']}",
+                                     {"status": "active", "days_available": 4}).status_code == 200
+    wait_until(lambda: "Partial Fit" in leader_names(support.home_admin.get(matches).json()["items"]), timeout=20)
