@@ -1,7 +1,7 @@
 """Event contracts: versioned payloads of their own, checked by consumers, published as AsyncAPI."""
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from services.chassis.envelope import make_envelope
 from services.courses.events import CATALOGUE as COURSES
 from services.membership.events import CATALOGUE as MEMBERSHIP
 from services.registry import names
+from services.support.events import CATALOGUE as SUPPORT
 
 ARCHITECTURE = Path(__file__).resolve().parents[3] / "shared" / "ARCHITECTURE.md"
 ID = str(uuid.uuid4())
@@ -37,7 +38,7 @@ def test_every_event_architecture_names_for_a_built_service_is_in_the_asyncapi_d
 
 
 def test_contracts_are_their_own_schemas_never_the_http_ones():
-    for catalogue in (MEMBERSHIP, COURSES):
+    for catalogue in (MEMBERSHIP, COURSES, SUPPORT):
         for contract in catalogue.contracts.values():
             assert type(contract.schema).__module__.endswith(".events"), contract.event_type
 
@@ -66,9 +67,28 @@ SAMPLES = {
                   "cancel_reason": None},
     "AttendanceV1": {"course_id": ID, "session_index": 0, "attended": [ID]},
 }
+REFERRAL = {"id": ID, "school_urn": "100001", "school_name": "A School", "alliance_id": ID, "region_id": ID,
+            "need_areas": ["maths"], "priority": "high", "source": "self", "status": "open",
+            "consent_to_share": True, "received_on": date(2026, 11, 24), "match_due_on": date(2026, 12, 1),
+            "opened_at": AT, "outcome": None, "summary": "never on the bus"}
+DEPLOYMENT = {"id": ID, "system_leader_id": ID, "leader_alliance_id": ID, "cross_alliance": True, "days": 3,
+              "days_used": 1, "academic_year": 2026}
+SAMPLES.update({
+    "ReferralV1": REFERRAL,
+    "ReferralMatchedV1": {**REFERRAL, "status": "matched", "deployment": DEPLOYMENT},
+    "ReferralReviewedV1": {**REFERRAL, "rag": "amber"},
+    "DeploymentLoggedV1": {"referral_id": ID, "region_id": ID, "alliance_id": ID, "deployment": DEPLOYMENT,
+                           "visited_on": date(2026, 11, 24), "days_used": 1},
+})
 
 
-@pytest.mark.parametrize("catalogue, event_type", [(c, t) for c in (MEMBERSHIP, COURSES) for t in c.event_types])
+def test_a_referrals_summary_never_leaves_support():
+    for event_type in SUPPORT.event_types:
+        contract = SUPPORT.newest[event_type]
+        assert "summary" not in contract.schema.dump(SAMPLES[type(contract.schema).__name__]), event_type
+
+
+@pytest.mark.parametrize("catalogue, event_type", [(c, t) for c in (MEMBERSHIP, COURSES, SUPPORT) for t in c.event_types])
 def test_what_a_publisher_emits_passes_its_own_contract(catalogue, event_type):
     contract = catalogue.newest[event_type]
     data = contract.schema.dump(SAMPLES[type(contract.schema).__name__])
