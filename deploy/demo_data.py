@@ -5,11 +5,15 @@
 Logs in as the platform admin (ADMIN_EMAIL / ADMIN_PASSWORD) and creates the
 EMSYH partnership with its Leicestershire alliances and hub, a second region,
 schools (the URNs are made up, in the range GIAS uses), memberships, system
-leaders and one user of each role. Every demo user's password is
+leaders, one user of each role, courses, and support referrals across the
+Leicestershire alliances (shared, matched across alliances, visited and
+reviewed, closed, and one overdue), opened and run as the home alliance's admin
+or the regional coordinator. Every demo user's password is
 ``alliance-demo-2026`` (or DEMO_PASSWORD).
 
 If region EMSYH already exists the data is taken to be present and nothing is
-done (``--force`` goes on anyway); a 409 from any create means "already there".
+done (``--force`` goes on anyway); a 409 from any create means "already there",
+and a referral whose school and summary are already in the region is skipped.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import argparse
 import os
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -128,6 +133,35 @@ COURSES = [
      "public", 60, 4500, 6000, 28, 1),
 ]
 
+# home alliance, school urn, need areas, priority, source, consent given by (None: not given, so not shared),
+# received days ago, system leader deployed (None: not matched) and their days, then after a first visit
+# ("review", rag, note) or ("close", outcome, impact summary), summary
+REFERRALS = [
+    ("Leicester Teaching School (LeTS)", "120291", ["early_years", "leadership"], "medium", "local_authority",
+     "Headteacher, Humberstone Infant Academy", 9, "Tom Brannigan", 3, None,
+     "New EYFS leader; the reception baseline shows weak communication and language."),
+    ("Oadby Learning Partnership", "137416", ["maths"], "high", "inspection",
+     "Chair of governors, Manor High School", 6, "Sarah Okafor", 4, None,
+     "Inspection found maths in key stage 3 requires improvement; a new head of department since September."),
+    ("Affinity", "137890", ["leadership", "send"], "medium", "alliance",
+     "Headteacher, Castle Rock High School", 20, "Priya Mistry", 3,
+     ("review", "amber", "SEND register reviewed with the SENCO; provision maps started, training for TAs next."),
+     "The SENCO post is vacant; support for the SEND register and for middle leaders."),
+    ("Forest Way", "120305", ["leadership"], "low", "self",
+     "Headteacher, Hugglescote Community Primary School", 40, "David Hollis", 2,
+     ("close", "improved", "Leadership structure and monitoring calendar in place; the head is confident to go on alone."),
+     "An acting headteacher asks for coaching through the first term."),
+    ("Step", "141091", ["maths"], "medium", "alliance",
+     "Headteacher, Glen Hills Primary School", 4, "Imran Patel", 2, None,
+     "Year 6 arithmetic results fell two years running; a mastery approach is wanted."),
+    ("Loughborough Learning Alliance", "120220", ["send"], "medium", "local_authority",
+     "Deputy headteacher, Booth Wood Primary School", 2, None, 0, None,
+     "Rising number of pupils with EHC plans; the school wants help with its SEND provision."),
+    ("TELA", "120412", ["behaviour", "attendance"], "high", "local_authority",
+     None, 30, None, 0, None,
+     "Persistent absence at 24%; the local authority asks for urgent support with attendance and behaviour."),
+]
+
 
 def course_body(alliance_id: str, title: str, programme: str, area: str, visibility: str, capacity: int,
                 member: int, non_member: int, days_away: int, sessions: int) -> dict[str, Any]:
@@ -166,6 +200,17 @@ class Client:
             cursor = page.get("next_cursor")
             if not cursor:
                 return items
+
+    def get(self, path: str) -> dict[str, Any]:
+        response = self.session.get(f"{self.base_url}{path}", timeout=10)
+        self._check(response, f"GET {path}")
+        return response.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST where any error (a 409 too) is a failure."""
+        response = self.session.post(f"{self.base_url}{path}", json=body, timeout=10)
+        self._check(response, f"POST {path}")
+        return response.json()
 
     def create(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The created object, or None when it already exists (409)."""
@@ -261,8 +306,65 @@ def seed(client: Client, force: bool = False) -> bool:
         client.create(f"/api/v1/courses/{course['id']}/publish", {})
         report("course", f"{title} ({alliance})", course)
 
+    seed_referrals(client.base_url, regions["EMSYH"]["id"], alliances, report)
     print(f"demo users' password: {DEMO_PASSWORD}")
     return True
+
+
+def london_today() -> date:
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def signed_in(base_url: str, email: str) -> Client:
+    client = Client(base_url)
+    client.login(email, DEMO_PASSWORD)
+    return client
+
+
+def leader_id(client: Client, referral_id: str, name: str, seconds: float = 15) -> str:
+    """The id of the leader named ``name`` among the referral's matches (support learns leaders from events)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        matches = client.get(f"/api/v1/referrals/{referral_id}/matches")
+        found = [c["system_leader"]["id"] for c in matches["items"] if c["system_leader"]["name"] == name]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise SystemExit(f"demo_data: {name} is not a match for referral {referral_id}: {matches}")
+        time.sleep(0.2)
+
+
+def seed_referrals(base_url: str, region_id: str, alliances: dict[str, dict[str, Any]], report: Any) -> None:
+    """Each referral as its home alliance's admin, or as the regional coordinator for an alliance without one."""
+    coordinator = signed_in(base_url, next(email for email, _, role, *_ in USERS if role == "regional_coordinator"))
+    admins = {alliance: signed_in(base_url, email) for email, _, role, _, alliance, _ in USERS if role == "alliance_admin"}
+    present = {(r["school_urn"], r["summary"]) for r in coordinator.get_all("/api/v1/referrals", region_id=region_id)}
+    today = london_today()
+    for alliance, urn, needs, priority, source, consent_by, days_ago, leader, days, then, summary in REFERRALS:
+        if (urn, summary) in present:
+            report("referral", f"{urn} ({alliance})", None)
+            continue
+        client = admins.get(alliance, coordinator)
+        body = {"school_urn": urn, "alliance_id": alliances[alliance]["id"], "need_areas": needs, "priority": priority,
+                "source": source, "summary": summary, "consent_to_share": consent_by is not None,
+                "consent_given_by": consent_by, "received_on": (today - timedelta(days=days_ago)).isoformat()}
+        referral = client.create_when_known("/api/v1/referrals", body)
+        path = f"/api/v1/referrals/{referral['id']}"
+        if consent_by:
+            client.post(f"{path}/share", {})
+        if leader:
+            assigned = client.create_when_known(f"{path}/assign", {"system_leader_id": leader_id(client, referral["id"], leader), "days": days})
+            if then:
+                client.post(f"{path}/deployments/{assigned['deployment']['id']}/visits",
+                            {"visited_on": today.isoformat(), "days_used": 1, "note": "First visit: needs agreed with the headteacher."})
+                step, value, note = then
+                if step == "review":
+                    client.post(f"{path}/reviews", {"rag": value, "note": note})
+                else:
+                    client.post(f"{path}/close", {"outcome": value, "impact_summary": note})
+        steps = ", ".join(filter(None, ["shared" if consent_by else "", f"{leader} for {days} days" if leader else "",
+                                        then[0] if then else ""]))
+        report("referral", f"{urn} ({alliance}, {priority}{': ' + steps if steps else ''})", referral)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,8 +48,13 @@ class Ranked:
     reasons: tuple[str, ...]
 
 
+def _trust_key(trust: str | None) -> str:
+    """A trust's name for comparing: case and runs of spaces (tabs, non-breaking spaces) do not count."""
+    return " ".join((trust or "").split()).casefold()
+
+
 def _same_trust(need: Need, leader: Leader) -> bool:
-    return bool(need.trust and leader.trust and need.trust.strip().casefold() == leader.trust.strip().casefold())
+    return bool(_trust_key(need.trust) and _trust_key(need.trust) == _trust_key(leader.trust))
 
 
 def conflicts(need: Need, leader: Leader) -> list[str]:
