@@ -88,7 +88,8 @@ def test_a_referrals_summary_never_leaves_support():
         assert "summary" not in contract.schema.dump(SAMPLES[type(contract.schema).__name__]), event_type
 
 
-@pytest.mark.parametrize("catalogue, event_type", [(c, t) for c in (MEMBERSHIP, COURSES, SUPPORT) for t in c.event_types])
+@pytest.mark.parametrize("catalogue, event_type",
+                         [(c, t) for c in (MEMBERSHIP, COURSES, SUPPORT) for t in c.event_types])
 def test_what_a_publisher_emits_passes_its_own_contract(catalogue, event_type):
     contract = catalogue.newest[event_type]
     data = contract.schema.dump(SAMPLES[type(contract.schema).__name__])
