@@ -1,7 +1,8 @@
 """Periodic jobs that run once per period, whatever the number of replicas.
 
 ``@periodic("escalate", every=60)`` on ``method(self, tx, now)`` makes every
-replica look, a few times a period, whether the job is due; the one that
+replica look, a few times a period, whether the job is due (``every`` may
+be a function, a setting read as each container starts); the one that
 claims the job's row (``FOR UPDATE SKIP LOCKED``) runs it, in the same
 transaction that moves ``next_run_at`` to the next slot, so a run and its
 record commit together. A run that raises is rolled back, its error recorded
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from nameko.timer import timer
+from nameko.timer import Timer
 
 from services.chassis.schedule_rules import next_due
 from services.chassis.transaction import Transaction
@@ -82,14 +83,35 @@ def run_if_due(db: Any, name: str, every: timedelta, job: Callable[[Transaction,
     return True
 
 
-def periodic(name: str, every: float) -> Callable:
-    """Decorate ``method(self, tx, now)`` to run once per ``every`` seconds across all replicas."""
-    period = timedelta(seconds=every)
-    poll = min(every / POLLS_PER_PERIOD, MAX_POLL_SECONDS)
+def poll_seconds(every: float) -> float:
+    return min(every / POLLS_PER_PERIOD, MAX_POLL_SECONDS)
 
+
+class PeriodicTimer(Timer):
+    """A timer whose period is read when its container starts; each tick gets that period."""
+
+    def __init__(self, every: float | Callable[[], float], **kwargs: Any) -> None:
+        self.every = every
+        self.period = timedelta(0)
+        super().__init__(interval=0, eager=True, **kwargs)
+
+    def setup(self) -> None:
+        seconds = float(self.every() if callable(self.every) else self.every)
+        if not seconds > 0:
+            raise ValueError(f"a periodic job's period must be positive, not {seconds}")
+        self.period = timedelta(seconds=seconds)
+        self.interval = poll_seconds(seconds)
+
+    def handle_timer_tick(self) -> None:
+        self.container.spawn_worker(self, (self.period,), {}, handle_result=self.handle_result)
+
+
+def periodic(name: str, every: float | Callable[[], float]) -> Callable:
+    """Decorate ``method(self, tx, now)`` to run once per ``every`` seconds across all replicas;
+    ``every`` may be a function (a setting), called when each container starts."""
     def decorator(method: Callable) -> Callable:
         @functools.wraps(method)
-        def tick(self: Any) -> bool:
+        def tick(self: Any, period: timedelta) -> bool:
             return run_if_due(self.db, name, period, lambda tx, now: method(self, tx, now))
-        return timer(interval=poll, eager=True)(tick)
+        return PeriodicTimer.decorator(every=every)(tick)  # by keyword: a lone function would be the decorated one
     return decorator

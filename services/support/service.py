@@ -10,7 +10,10 @@ from services.chassis.validation import load
 from services.membership import events as membership_events
 from services.support import board, copies, deployments, escalation, referrals, reviews, schemas
 
-ESCALATION_SECONDS = float_setting("SUPPORT_ESCALATION_SECONDS", 60.0)
+
+def escalation_seconds() -> float:
+    """How often overdue referrals are looked for; read as each container starts (default a minute)."""
+    return float_setting("SUPPORT_ESCALATION_SECONDS", 60.0)
 
 
 class SupportService(ServiceOperations):
@@ -76,7 +79,7 @@ class SupportService(ServiceOperations):
     def referral_board(self, scope, region_id):
         return read(self.db, scope, lambda tx, caller: board.referral_board(tx, caller, region_id))
 
-    @periodic("escalate_overdue_referrals", every=ESCALATION_SECONDS)
+    @periodic("escalate_overdue_referrals", every=escalation_seconds)
     def escalate(self, tx, now):
         escalation.escalate_overdue(tx, now)
 
