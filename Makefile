@@ -6,7 +6,8 @@
 #   make test     every test (they create their own databases)
 #   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one;
-#                 make bench-sign-in: membership's memory in a sign-in rush)
+#                 make bench-sign-in: membership's memory in a sign-in rush;
+#                 make bench-support: referrals, matches and the board at a region's scale)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
@@ -18,7 +19,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test lint bench bench-schools bench-sign-in fuzz compose-check services venv
+.PHONY: up down status logs test lint bench bench-schools bench-sign-in bench-support fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -69,6 +70,9 @@ bench: venv services
 
 bench-schools: venv services
 	$(PY) -m tests.benchmarks.bench_schools
+
+bench-support: venv services
+	$(PY) -m tests.benchmarks.bench_support
 
 fuzz: venv services
 	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)

@@ -6,6 +6,7 @@ and werkzeug's routing answers unknown paths and methods with HTML. Here each
 of those is problem+json with the gateway's headers. Routes declared with
 ``http`` (below) share this server instead of nameko's own.
 """
+import socket
 import time
 import uuid
 
@@ -111,6 +112,13 @@ class GatewayWsgiApp(WsgiApp):
 class GatewayWebServer(WebServer):
     def get_wsgi_app(self) -> WsgiApp:
         return GatewayWsgiApp(self)
+
+    def process_request(self, sock: socket.socket, address: object) -> None:
+        # eventlet.wsgi sends the headers, then a body larger than its buffer: with Nagle's algorithm
+        # the body's last segment waits for the client's delayed ACK of the headers, 40 ms on Linux,
+        # on every keep-alive request whose answer is a few kilobytes (a referral's matches, say).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().process_request(sock, address)
 
     def get_wsgi_server(self, sock: object, wsgi_app: object, protocol: type = GatewayProtocol,
                         debug: bool = False) -> object:

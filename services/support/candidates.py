@@ -15,31 +15,38 @@ def need_of(tx: Transaction, referral: dict) -> Need:
                 consent_to_share=referral["consent_to_share"])
 
 
-def days_held(academic_year: int) -> sa.Subquery:
-    """Days held per leader in ``academic_year`` (booked on live deployments, used on ended ones)."""
-    return (sa.select(deployments.c.system_leader_id, sa.func.sum(deployments.c.days).label("held"))
-            .where(deployments.c.academic_year == academic_year)
-            .group_by(deployments.c.system_leader_id).subquery())
+def days_held(academic_year: int) -> sa.ScalarSelect:
+    """Days the row's leader holds in ``academic_year`` (booked on live deployments, used on ended ones)."""
+    return (sa.select(sa.func.coalesce(sa.func.sum(deployments.c.days), 0))
+            .where(deployments.c.system_leader_id == system_leaders.c.id,
+                   deployments.c.academic_year == academic_year)
+            .correlate(system_leaders).scalar_subquery())
 
 
-def _active_counts() -> sa.Subquery:
-    return (sa.select(deployments.c.system_leader_id, sa.func.count().label("active"))
-            .where(deployments.c.status == "active")
-            .group_by(deployments.c.system_leader_id).subquery())
+def _active_count() -> sa.ScalarSelect:
+    return (sa.select(sa.func.count())
+            .where(deployments.c.system_leader_id == system_leaders.c.id, deployments.c.status == "active")
+            .correlate(system_leaders).scalar_subquery())
+
+
+# What matching needs of a leader (as_leader), and the status one assignment checks.
+LEADER_COLUMNS = ("id", "name", "designation", "school_urn", "alliance_id", "specialisms", "phases", "status")
 
 
 def leaders_query(academic_year: int) -> sa.Select:
-    held, active = days_held(academic_year), _active_counts()
+    """Leaders with their days left, live deployments and whether their school is under a live referral.
+
+    Each figure is looked up for the leaders selected (by ix_deployments_leader_year and
+    ix_referrals_live_school), not computed for every leader and then joined.
+    """
     under_referral = sa.exists(sa.select(referrals.c.id).where(
         referrals.c.school_urn == system_leaders.c.school_urn, referrals.c.status.in_(LIVE)))
-    return (sa.select(system_leaders, schools.c.local_authority,
+    return (sa.select(*(system_leaders.c[name] for name in LEADER_COLUMNS), schools.c.local_authority,
                       sa.func.coalesce(schools.c.trust, system_leaders.c.trust).label("school_trust"),
-                      (system_leaders.c.days_available - sa.func.coalesce(held.c.held, 0)).label("days_left"),
-                      sa.func.coalesce(active.c.active, 0).label("active_deployments"),
+                      (system_leaders.c.days_available - days_held(academic_year)).label("days_left"),
+                      _active_count().label("active_deployments"),
                       under_referral.label("school_under_referral"))
-            .outerjoin(schools, schools.c.urn == system_leaders.c.school_urn)
-            .outerjoin(held, held.c.system_leader_id == system_leaders.c.id)
-            .outerjoin(active, active.c.system_leader_id == system_leaders.c.id))
+            .outerjoin(schools, schools.c.urn == system_leaders.c.school_urn))
 
 
 def as_leader(row: dict) -> Leader:

@@ -119,6 +119,9 @@ referrals = Table(
     Index("ix_referrals_region_status", "region_id", "status", "opened_at"),
     Index("ix_referrals_unmatched_due", "match_due_on",
           postgresql_where=text("status IN ('open', 'shared') AND escalated_at IS NULL")),
+    # Matching asks, of each candidate leader, whether their own school is under a live referral.
+    Index("ix_referrals_live_school", "school_urn",
+          postgresql_where=text("status IN ('open', 'shared', 'matched', 'active')")),
 )
 
 # Every change, review and assignment; a trigger in the migration refuses UPDATE and DELETE.

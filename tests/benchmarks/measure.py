@@ -1,5 +1,6 @@
 """Measuring an HTTP load: concurrent clients, latency percentiles, processes' peak memory."""
 import http.client
+import itertools
 import json
 import threading
 import time
@@ -29,22 +30,32 @@ class Result:
                 f"max {max(self.latencies) * 1000:.1f} ms; statuses {dict(sorted(self.statuses.items()))}")
 
 
-def run_load(base_url: str, token: str, name: str, clients: int, seconds: float,
-             next_request: Callable[[int, int], Request]) -> Result:
-    """``clients`` threads, each on its own keep-alive connection, for ``seconds``."""
+def run_load(base_url: str, token: str | list[str], name: str, clients: int, seconds: float,
+             next_request: Callable[[int, int], Request], count: int | None = None,
+             headers: dict[str, str] | None = None) -> Result:
+    """``clients`` threads, each on its own keep-alive connection, for ``seconds``.
+
+    With ``count``, the clients stop as soon as ``count`` requests have been
+    sent between them (or ``seconds`` have passed), and the rate is over the
+    time they took. A list of tokens gives client n the token ``n % len``.
+    """
     target = urlsplit(base_url)
     result = Result(name, seconds)
     lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
+    started_at = time.perf_counter()
+    stop_at = started_at + seconds
+    tickets = itertools.count() if count is not None else None
+    tokens = [token] if isinstance(token, str) else token
 
     def client(number: int) -> None:
         conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
         latencies, statuses, sent = [], {}, 0
-        while time.perf_counter() < stop_at:
+        sending = {"Authorization": f"Bearer {tokens[number % len(tokens)]}", "Content-Type": "application/json",
+                   **(headers or {})}
+        while time.perf_counter() < stop_at and (tickets is None or next(tickets) < count):
             method, path, body = next_request(number, sent)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             started = time.perf_counter()
-            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=sending)
             response = conn.getresponse()
             response.read()
             latencies.append(time.perf_counter() - started)
@@ -61,6 +72,8 @@ def run_load(base_url: str, token: str, name: str, clients: int, seconds: float,
         thread.start()
     for thread in threads:
         thread.join()
+    if count is not None:
+        result.seconds = time.perf_counter() - started_at
     return result
 
 

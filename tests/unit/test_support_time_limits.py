@@ -1,4 +1,5 @@
 """Referral time limits: bank holidays, working days, settings, London dates, academic years."""
+import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -114,6 +115,18 @@ def test_working_days_between_counts_after_start_up_to_and_including_end():
     # Thu 24, Tue 29, Wed 30, Thu 31 Dec, Mon 4 Jan; without holidays also Fri 25, Mon 28, Fri 1.
     assert working_days_between(date(2026, 12, 23), date(2027, 1, 4), BANK_HOLIDAYS) == 5
     assert working_days_between(date(2026, 12, 23), date(2027, 1, 4), frozenset()) == 8
+
+
+def test_working_days_between_agrees_with_counting_day_by_day():
+    rng = random.Random(7)
+    extra = frozenset({date(2027, 5, 7), date(2027, 6, 5), date(2026, 12, 26)})  # a Friday and two Saturdays
+    for holidays in (BANK_HOLIDAYS, frozenset(), BANK_HOLIDAYS | extra, set(BANK_HOLIDAYS)):
+        for _ in range(300):
+            start = date(2025, 1, 1) + timedelta(days=rng.randrange(1200))
+            end = start + timedelta(days=rng.randrange(-10, 800))
+            by_day = sum(1 for n in range(1, (end - start).days + 1)
+                         if is_working_day(start + timedelta(days=n), holidays))
+            assert working_days_between(start, end, holidays) == by_day, (start, end)
 
 
 def test_working_days_between_undoes_adding_them():
