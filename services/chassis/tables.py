@@ -14,7 +14,17 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+
+def id_column() -> Column:
+    """A UUID primary key ``id`` that the database fills in."""
+    return Column("id", UUID(as_uuid=False), primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+def moment_column(name: str, nullable: bool = False) -> Column:
+    """A time with its zone; one that may not be empty defaults to now."""
+    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=None if nullable else func.now())
 
 
 def add_chassis_tables(metadata: MetaData) -> None:

@@ -3,7 +3,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,22 +16,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 
 from services.chassis.copies import as_of_column
-from services.chassis.tables import add_chassis_tables
+from services.chassis.tables import add_chassis_tables, id_column, moment_column
 
 metadata = MetaData()
 add_chassis_tables(metadata)
 
 ID = UUID(as_uuid=False)
-
-
-def _id() -> Column:
-    return Column("id", ID, primary_key=True, server_default=text("gen_random_uuid()"))
-
-
-def _at(name: str, nullable: bool = False) -> Column:
-    return Column(name, DateTime(timezone=True), nullable=nullable,
-                  server_default=None if nullable else func.now())
-
 
 # --- copies fed by membership's events (each row remembers the newest event applied) ---
 
@@ -67,7 +56,7 @@ memberships = Table(
 # --- what the service owns -------------------------------------------------------
 
 courses = Table(
-    "courses", metadata, _id(),
+    "courses", metadata, id_column(),
     Column("alliance_id", ID, nullable=False, index=True),
     Column("region_id", ID, nullable=False, index=True),
     Column("title", String(200), nullable=False),
@@ -78,14 +67,14 @@ courses = Table(
     Column("capacity", Integer, nullable=False),
     Column("price_member_pence", Integer, nullable=False),
     Column("price_non_member_pence", Integer, nullable=False),
-    _at("booking_closes_at", nullable=True),
+    moment_column("booking_closes_at", nullable=True),
     Column("cancellation_deadline_days", Integer, nullable=False, server_default="0"),
     Column("status", String(16), nullable=False, server_default="draft"),
     Column("confirmed_count", Integer, nullable=False, server_default="0"),
     Column("waitlist_count", Integer, nullable=False, server_default="0"),
-    _at("starts_at"),
-    _at("created_at"),
-    _at("updated_at"),
+    moment_column("starts_at"),
+    moment_column("created_at"),
+    moment_column("updated_at"),
     Index("ix_courses_published", "status", "starts_at"),
     # The database itself refuses an overbooked course, whatever the code does.
     CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="ck_courses_places"),
@@ -96,13 +85,13 @@ course_sessions = Table(
     "course_sessions", metadata,
     Column("course_id", ID, ForeignKey("courses.id"), primary_key=True),
     Column("index", Integer, primary_key=True),
-    _at("starts_at"),
-    _at("ends_at"),
+    moment_column("starts_at"),
+    moment_column("ends_at"),
     Column("venue", String(200)),
 )
 
 bookings = Table(
-    "bookings", metadata, _id(),
+    "bookings", metadata, id_column(),
     Column("course_id", ID, ForeignKey("courses.id"), nullable=False),
     Column("school_urn", String(6), nullable=False, index=True),
     Column("participant_name", String(200), nullable=False),
@@ -115,9 +104,9 @@ bookings = Table(
     Column("fee_pence", Integer),
     Column("cancel_reason", String(500)),
     Column("booked_by", String(64), nullable=False),
-    _at("created_at"),
-    _at("cancelled_at", nullable=True),
-    _at("completed_at", nullable=True),
+    moment_column("created_at"),
+    moment_column("cancelled_at", nullable=True),
+    moment_column("completed_at", nullable=True),
     Index("ix_bookings_course", "course_id", "status", "waitlist_position"),
     # A participant holds at most one live booking per course.
     Index("uq_bookings_live_participant", "course_id", func.lower(text("participant_email")),
@@ -128,5 +117,5 @@ attendance = Table(
     "attendance", metadata,
     Column("booking_id", ID, ForeignKey("bookings.id"), primary_key=True),
     Column("session_index", Integer, primary_key=True),
-    _at("recorded_at"),
+    moment_column("recorded_at"),
 )

@@ -16,34 +16,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
-from services.chassis.tables import add_chassis_tables
+from services.chassis.tables import add_chassis_tables, id_column, moment_column
 
 metadata = MetaData()
 add_chassis_tables(metadata)
 
 
-def _id() -> Column:
-    return Column("id", UUID(as_uuid=False), primary_key=True, server_default=text("gen_random_uuid()"))
-
-
-def _created() -> Column:
-    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
-
-
 regions = Table(
-    "regions", metadata, _id(),
+    "regions", metadata, id_column(),
     Column("name", String(200), nullable=False),
     Column("code", String(16), nullable=False, unique=True),
-    _created(),
+    moment_column("created_at"),
 )
 
 alliances = Table(
-    "alliances", metadata, _id(),
+    "alliances", metadata, id_column(),
     Column("region_id", UUID(as_uuid=False), ForeignKey("regions.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("lead_school_urn", String(6), ForeignKey("schools.urn")),
-    _created(),
+    moment_column("created_at"),
     UniqueConstraint("region_id", "name", name="uq_alliance_region_name"),
 )
 
@@ -57,12 +49,12 @@ schools = Table(
     Column("trust", String(200)),
     Column("postcode", String(10)),
     Column("status", String(16), nullable=False, server_default="open"),
-    _created(),
+    moment_column("created_at"),
     Index("ix_schools_name_lower", func.lower(text("name"))),
 )
 
 memberships = Table(
-    "memberships", metadata, _id(),
+    "memberships", metadata, id_column(),
     Column("alliance_id", UUID(as_uuid=False), ForeignKey("alliances.id"), nullable=False),
     Column("school_urn", String(6), ForeignKey("schools.urn"), nullable=False, index=True),
     Column("tier", String(32), nullable=False),
@@ -78,14 +70,14 @@ memberships = Table(
     Column("mou_version", String(32)),
     Column("subscription_pence", Integer),
     Column("paid_until", Date),
-    _created(),
+    moment_column("created_at"),
     # One live (pending or active) membership of a school in an alliance, enforced by the database.
     Index("uq_membership_live", "alliance_id", "school_urn", unique=True,
           postgresql_where=text("status IN ('pending', 'active')")),
 )
 
 system_leaders = Table(
-    "system_leaders", metadata, _id(),
+    "system_leaders", metadata, id_column(),
     Column("name", String(200), nullable=False),
     Column("email", String(254), nullable=False),
     Column("designation", String(3), nullable=False),
@@ -95,13 +87,13 @@ system_leaders = Table(
     Column("phases", ARRAY(String(32)), nullable=False, server_default="{}"),
     Column("days_available", Integer, nullable=False, server_default="0"),
     Column("status", String(16), nullable=False, server_default="active"),
-    _created(),
+    moment_column("created_at"),
     # A person is designated once, by their home alliance.
     Index("uq_system_leaders_email_lower", func.lower(text("email")), unique=True),
 )
 
 users = Table(
-    "users", metadata, _id(),
+    "users", metadata, id_column(),
     Column("email", String(254), nullable=False),
     Column("name", String(200), nullable=False),
     Column("role", String(32), nullable=False),
@@ -111,7 +103,7 @@ users = Table(
     Column("school_urn", String(6), ForeignKey("schools.urn")),
     Column("created_by", String(64)),
     Column("deactivated_at", DateTime(timezone=True)),
-    _created(),
+    moment_column("created_at"),
     Index("uq_users_email_lower", func.lower(text("email")), unique=True),
     Index("ix_users_school", "school_urn", postgresql_where=text("school_urn IS NOT NULL")),
 )

@@ -5,7 +5,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Identity,
     Index,
@@ -14,30 +13,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from services.chassis.copies import as_of_column
 from services.chassis.periodic import add_job_tables
-from services.chassis.tables import add_chassis_tables
+from services.chassis.tables import add_chassis_tables, id_column, moment_column
 
 metadata = MetaData()
 add_chassis_tables(metadata)
 jobs = add_job_tables(metadata)
 
 ID = UUID(as_uuid=False)
-
-
-def _id() -> Column:
-    return Column("id", ID, primary_key=True, server_default=text("gen_random_uuid()"))
-
-
-def _at(name: str, nullable: bool = False) -> Column:
-    return Column(name, DateTime(timezone=True), nullable=nullable,
-                  server_default=None if nullable else func.now())
-
 
 # --- copies fed by membership's events (each row remembers the newest event applied) ---
 
@@ -92,7 +80,7 @@ system_leaders = Table(
 # --- what the service owns -------------------------------------------------------
 
 referrals = Table(
-    "referrals", metadata, _id(),
+    "referrals", metadata, id_column(),
     Column("school_urn", String(6), nullable=False, index=True),
     Column("alliance_id", ID, nullable=False, index=True),  # the home alliance, which triages it
     Column("region_id", ID, nullable=False),
@@ -103,19 +91,19 @@ referrals = Table(
     Column("consent_to_share", Boolean, nullable=False, server_default="false"),
     Column("consent_given_by", String(200)),
     Column("consent_recorded_by", String(64)),
-    _at("consent_recorded_at", nullable=True),
+    moment_column("consent_recorded_at", nullable=True),
     Column("status", String(16), nullable=False, server_default="open"),
     Column("received_on", Date, nullable=False),
     Column("match_due_on", Date, nullable=False),
     Column("opened_by", String(64), nullable=False),
-    _at("opened_at"),
-    _at("shared_at", nullable=True),
-    _at("matched_at", nullable=True),
-    _at("escalated_at", nullable=True),
-    _at("closed_at", nullable=True),
+    moment_column("opened_at"),
+    moment_column("shared_at", nullable=True),
+    moment_column("matched_at", nullable=True),
+    moment_column("escalated_at", nullable=True),
+    moment_column("closed_at", nullable=True),
     Column("outcome", String(16)),
     Column("impact_summary", Text),
-    _at("updated_at"),
+    moment_column("updated_at"),
     Index("ix_referrals_region_status", "region_id", "status", "opened_at"),
     Index("ix_referrals_unmatched_due", "match_due_on",
           postgresql_where=text("status IN ('open', 'shared') AND escalated_at IS NULL")),
@@ -129,7 +117,7 @@ timeline = Table(
     "referral_timeline", metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("referral_id", ID, ForeignKey("referrals.id"), nullable=False),
-    _at("at"),
+    moment_column("at"),
     Column("action", String(32), nullable=False),
     Column("from_status", String(16)),
     Column("to_status", String(16)),
@@ -141,7 +129,7 @@ timeline = Table(
 )
 
 deployments = Table(
-    "deployments", metadata, _id(),
+    "deployments", metadata, id_column(),
     Column("referral_id", ID, ForeignKey("referrals.id"), nullable=False, index=True),
     Column("system_leader_id", ID, nullable=False),
     Column("leader_alliance_id", ID, nullable=False),
@@ -153,7 +141,7 @@ deployments = Table(
     Column("academic_year", Integer, nullable=False),
     Column("status", String(16), nullable=False, server_default="active"),
     Column("assigned_by", String(64), nullable=False),
-    _at("assigned_at"),
+    moment_column("assigned_at"),
     Index("ix_deployments_leader_year", "system_leader_id", "academic_year"),
     Index("uq_deployments_live_leader", "referral_id", "system_leader_id", unique=True,
           postgresql_where=text("status = 'active'")),
@@ -161,20 +149,20 @@ deployments = Table(
 )
 
 visits = Table(
-    "deployment_visits", metadata, _id(),
+    "deployment_visits", metadata, id_column(),
     Column("deployment_id", ID, ForeignKey("deployments.id"), nullable=False, index=True),
     Column("visited_on", Date, nullable=False),
     Column("days_used", Integer, nullable=False),
     Column("note", Text),
     Column("logged_by", String(64), nullable=False),
-    _at("logged_at"),
+    moment_column("logged_at"),
 )
 
 reviews = Table(
-    "referral_reviews", metadata, _id(),
+    "referral_reviews", metadata, id_column(),
     Column("referral_id", ID, ForeignKey("referrals.id"), nullable=False, index=True),
     Column("rag", String(8), nullable=False),
     Column("note", Text, nullable=False),
     Column("reviewed_by", String(64), nullable=False),
-    _at("reviewed_at"),
+    moment_column("reviewed_at"),
 )

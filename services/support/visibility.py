@@ -66,7 +66,3 @@ def alliances_of(caller: CallerScope) -> sa.ColumnElement:
         return alliances.c.id == caller.alliance_id
     return sa.false()
 
-
-def board_of(caller: CallerScope, region_id: str) -> bool:
-    """The regional board: the region's coordinators and the platform admin."""
-    return caller.is_admin or (caller.is_coordinator and caller.region_id == region_id)
