@@ -45,6 +45,7 @@ SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("membership", "services.membership.service:MembershipService"),
     ServiceEntry("courses", "services.courses.service:CoursesService"),
     ServiceEntry("support", "services.support.service:SupportService"),
+    ServiceEntry("notifications", "services.notifications.service:NotificationsService"),
 )
 
 

@@ -7,6 +7,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.engine import Connection, Engine
 
 from services.chassis.config import db_url
+from services.chassis.deliveries import Channels, DeliveryWorkers
 from services.chassis.migrations import migrate
 from services.chassis.outbox import OutboxRelay
 from services.chassis.transaction import Transaction
@@ -15,10 +16,12 @@ from services.chassis.transaction import Transaction
 class UnitOfWork:
     """What a worker gets as ``self.db``."""
 
-    def __init__(self, engine: Engine, correlation_id: str | None, on_events: Callable[[], None]) -> None:
+    def __init__(self, engine: Engine, correlation_id: str | None, on_events: Callable[[], None],
+                 on_deliveries: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self.correlation_id = correlation_id
         self._on_events = on_events
+        self._on_deliveries = on_deliveries
 
     @contextmanager
     def transaction(self, correlation_id: str | None = None, read_only: bool = False) -> Iterator[Transaction]:
@@ -31,6 +34,8 @@ class UnitOfWork:
                 yield tx
         if tx.events_written:
             self._on_events()
+        if tx.deliveries_written and self._on_deliveries:
+            self._on_deliveries()
 
 
 def make_engine(url: str, pool_size: int) -> Engine:
@@ -41,30 +46,38 @@ def make_engine(url: str, pool_size: int) -> Engine:
 
 
 class Database(DependencyProvider):
-    """Migrates the service's database at start and relays its outbox.
+    """Migrates the service's database at start, relays its outbox and, given
+    ``channels``, sends its deliveries (services/chassis/deliveries.py).
 
-    The pool holds one connection per worker plus a few for the relay, so a
-    full worker pool never waits for a connection.
+    The pool holds one connection per worker plus a few for the relay and the
+    delivery workers, so a full worker pool never waits for a connection.
     """
 
     relay = OutboxRelay()
 
     def __init__(self, after_migrate: Callable[[Connection], None] | None = None,
-                 package: str | None = None) -> None:
+                 package: str | None = None, channels: Callable[[], Channels] | None = None,
+                 delivery_workers: int = 4) -> None:
         self.after_migrate = after_migrate
         self.package = package
         self.engine: Engine | None = None
+        # ``channels`` is a function so that settings are read as the container starts.
+        self.deliveries = DeliveryWorkers(channels, delivery_workers) if channels else None
 
     def setup(self) -> None:
         service = self.container.service_name
         url = db_url(service)
         migrate(self.package or f"services.{service}", url, after=self.after_migrate)
-        self.engine = make_engine(url, pool_size=self.container.max_workers + 2)
+        workers = self.deliveries.workers if self.deliveries else 0
+        self.engine = make_engine(url, pool_size=self.container.max_workers + 2 + workers)
         self.relay.engine = self.engine
+        if self.deliveries:
+            self.deliveries.db = UnitOfWork(self.engine, None, self.relay.kick)
 
     def stop(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
 
     def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
-        return UnitOfWork(self.engine, worker_ctx.data.get("correlation_id"), self.relay.kick)
+        return UnitOfWork(self.engine, worker_ctx.data.get("correlation_id"), self.relay.kick,
+                          self.deliveries.kick if self.deliveries else None)

@@ -17,6 +17,7 @@ class Transaction:
         self.conn = conn
         self.correlation_id = correlation_id
         self.events_written = 0
+        self.deliveries_written = 0
 
     def execute(self, statement: Any, params: Any = None) -> sa.CursorResult:
         return self.conn.execute(statement, params)

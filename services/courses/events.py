@@ -66,6 +66,8 @@ class BookingV1(Schema):
     waitlist_position = fields.Integer(allow_none=True)
     fee_pence = fields.Integer(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
+    course_cancelled = fields.Boolean(dump_default=False,
+                                      metadata={"description": "cancelled because the course was"})
 
     @pre_dump
     def gather_participant(self, booking: dict, **kwargs: object) -> dict:

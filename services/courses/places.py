@@ -52,4 +52,4 @@ def cancel_all(tx: Transaction, course: dict, now: datetime) -> None:
     ).values(status="cancelled", fee_pence=0, waitlist_position=None, cancelled_at=now,
              cancel_reason="the course was cancelled").returning(*bookings.c)).mappings().all()
     for booking in cancelled:
-        emit(tx, "booking_cancelled", booking_record(tx, dict(booking), course), course)
+        emit(tx, "booking_cancelled", {**booking_record(tx, dict(booking), course), "course_cancelled": True}, course)
