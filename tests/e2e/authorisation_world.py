@@ -54,6 +54,8 @@ class Tenants:
     leader: dict = field(default_factory=dict)
     support_leader: dict = field(default_factory=dict)  # B's, deployed on A's referrals across alliances
     referral: dict = field(default_factory=dict)  # A's, for school S, shared with the region
+    notification: dict = field(default_factory=dict)  # in the feed of A's admin
+    webhook: dict = field(default_factory=dict)  # A's
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def unique(self) -> int:
@@ -106,6 +108,9 @@ class Tenants:
         assert answer.status_code == 200, answer.text
         return referral_id, answer.json()["deployment"]["id"]
 
+    def fresh_webhook(self) -> str:
+        return self.callers[ALLIANCE_ADMIN].created("/api/v1/webhooks", webhook_body(self.a["id"]))["id"]
+
     def participant(self) -> dict:
         n = self.unique()
         return {"name": f"Teacher {n}", "email": f"teacher{n}@matrix.test"}
@@ -114,6 +119,11 @@ class Tenants:
 def referral_body(alliance_id: str, consent: bool = True) -> dict:
     return {"school_urn": S, "alliance_id": alliance_id, "need_areas": ["maths"], "priority": "medium",
             "source": "local_authority", "summary": "Matrix referral", "consent_to_share": consent}
+
+
+def webhook_body(alliance_id: str) -> dict:
+    """A webhook to a port where nothing listens: its deliveries fail and are retried, harmlessly."""
+    return {"alliance_id": alliance_id, "url": "http://127.0.0.1:9/matrix-hook", "event_types": ["course_published"]}
 
 
 def expired_token(secret: str, user_id: str) -> str:
@@ -193,4 +203,9 @@ def build(admin: Api, anonymous: Api, jwt_secret: str) -> Tenants:
     eventually(lambda: tenants.callers[SCHOOL_USER].get(f"/api/v1/courses/{tenants.course['id']}").ok)
     tenants.booking = tenants.callers[SCHOOL_USER].created(
         f"/api/v1/courses/{tenants.course['id']}/bookings", {"school_urn": S, "participant": tenants.participant()})
+    # Notifications told A's admin of A's referral, and knows alliance A, from the events.
+    tenants.notification = eventually(lambda: next(iter(tenants.callers[ALLIANCE_ADMIN].get(
+        "/api/v1/notifications").json()["items"]), None))
+    tenants.webhook = eventually(lambda: _answer_if(tenants.callers[ALLIANCE_ADMIN].post(
+        "/api/v1/webhooks", webhook_body(a)), 201))
     return tenants

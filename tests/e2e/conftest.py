@@ -32,9 +32,17 @@ def stack_env(broker, postgres, label: str, **extra: str) -> dict:
     return env
 
 
+# Notifications paced for tests: windows of seconds, not minutes; webhooks may target this machine.
+FAST_NOTIFICATIONS = {
+    "WEBHOOK_ALLOW_PRIVATE": "1", "NOTIFY_MERGE_WINDOW_SECONDS": "3", "NOTIFY_BATCH_SECONDS": "1",
+    "NOTIFY_DIGEST_POLL_SECONDS": "2", "EMAIL_FIRST_RETRY_SECONDS": "1", "WEBHOOK_FIRST_RETRY_SECONDS": "0.5",
+    "WEBHOOK_TIMEOUT_SECONDS": "3",
+}
+
+
 @pytest.fixture(scope="session")
 def stack_settings(broker, postgres) -> dict:
-    return stack_env(broker, postgres, "e2e")
+    return stack_env(broker, postgres, "e2e", **FAST_NOTIFICATIONS)
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,10 @@ def referral_id(t: Tenants) -> str:
     return t.referral["id"]
 
 
+def webhook_id(t: Tenants) -> str:
+    return t.webhook["id"]
+
+
 def leader_id(t: Tenants) -> str:
     return t.leader["id"]
 
@@ -168,6 +172,20 @@ CASES = [
         {"referral_id": t.fresh_referral()}, {"reason": "Matrix"}, {})),
     Case("GET", "/api/v1/regions/{region_id}/referral-board", frozenset({P, CR}),
          static(region_id=lambda t: t.region["id"])),
+    Case("GET", "/api/v1/notifications", EVERYONE, static()),
+    Case("POST", "/api/v1/notifications/{notification_id}/read", frozenset({AA}),
+         static(notification_id=lambda t: t.notification["id"])),  # one's own only: not even the platform admin
+    Case("POST", "/api/v1/notifications/read-all", EVERYONE, static()),
+    Case("GET", "/api/v1/notification-preferences", EVERYONE, static()),
+    Case("PUT", "/api/v1/notification-preferences", EVERYONE, body_of(lambda t: {"email": "immediate"})),
+    Case("POST", "/api/v1/webhooks", frozenset({P, AA}), body_of(lambda t: w.webhook_body(t.a["id"]))),
+    Case("GET", "/api/v1/webhooks", frozenset({P, AA}), static(), hidden=frozenset({BA, FA}),
+         shows=lambda t, item: item["id"] == t.webhook["id"]),
+    Case("GET", "/api/v1/webhooks/{webhook_id}", frozenset({P, AA}), static(webhook_id=webhook_id)),
+    Case("DELETE", "/api/v1/webhooks/{webhook_id}", frozenset({P, AA}), lambda t: (
+        {"webhook_id": t.fresh_webhook()}, None, {})),
+    Case("POST", "/api/v1/webhooks/{webhook_id}/enable", frozenset({P, AA}), static(webhook_id=webhook_id)),
+    Case("GET", "/api/v1/webhooks/{webhook_id}/deliveries", frozenset({P, AA}), static(webhook_id=webhook_id)),
     Case("GET", "/api/v1/ops/parked-events", frozenset({P}), static()),
     Case("POST", "/api/v1/ops/parked-events/{service}/{parked_id}/replay", frozenset({P}),
          static(service="courses", parked_id="987654"), allowed_status=404),

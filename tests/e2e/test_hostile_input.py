@@ -50,6 +50,15 @@ def leader(world):
 
 
 @pytest.fixture(scope="module")
+def webhook(world):
+    def create():
+        answer = world.a1_admin.post("/api/v1/webhooks", {
+            "alliance_id": world.a1["id"], "url": "http://127.0.0.1:9/hostile", "event_types": ["course_published"]})
+        return answer.json() if answer.status_code == 201 else None
+    return eventually(create)
+
+
+@pytest.fixture(scope="module")
 def booking(world, course):
     def book():
         answer = world.a1_staff.post(f"/api/v1/courses/{course['id']}/bookings", {
@@ -205,9 +214,9 @@ def test_every_paginated_route_is_tested():
 
 
 @pytest.mark.parametrize("path", LIST_ROUTES)
-def test_an_edited_cursor_is_400_naming_cursor(admin, world, course, leader, path):
+def test_an_edited_cursor_is_400_naming_cursor(admin, world, course, leader, webhook, path):
     known = {"alliance_id": world.a1["id"], "course_id": course["id"], "region_id": world.region1["id"],
-             "urn": "110002", "leader_id": leader["id"]}
+             "urn": "110002", "leader_id": leader["id"], "webhook_id": webhook["id"]}
     url = re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path)
     assert admin.get(url).status_code == 200
     for cursor in BAD_CURSORS:
