@@ -133,6 +133,13 @@ COURSES = [
      "public", 60, 4500, 6000, 28, 1),
 ]
 
+# Brookside's staff booked on courses offered to it (a confirmation email each, in the local mailbox).
+BOOKINGS = [
+    ("Leading maths across the primary school", "120017", "Priya Shah", "priya.shah@brookside.alliance.local"),
+    ("Early career teachers: the full induction programme", "120017", "Tom Hughes",
+     "tom.hughes@brookside.alliance.local"),
+]
+
 # home alliance, school urn, need areas, priority, source, consent given by (None: not given, so not shared),
 # received days ago, system leader deployed (None: not matched) and their days, then after a first visit
 # ("review", rag, note) or ("close", outcome, impact summary), summary
@@ -301,10 +308,16 @@ def seed(client: Client, force: bool = False) -> bool:
             body["school_urn"] = urn
         report("user", f"{role:20} {email}", client.create("/api/v1/users", body))
 
+    courses = {}
     for alliance, title, *details in COURSES:
         course = client.create_when_known("/api/v1/courses", course_body(alliances[alliance]["id"], title, *details))
         client.create(f"/api/v1/courses/{course['id']}/publish", {})
         report("course", f"{title} ({alliance})", course)
+        courses[title] = course
+    for title, urn, name, email in BOOKINGS:
+        booking = client.create_when_known(f"/api/v1/courses/{courses[title]['id']}/bookings", {
+            "school_urn": urn, "participant": {"name": name, "email": email}})
+        report("booking", f"{name} on {title}", booking)
 
     seed_referrals(client.base_url, regions["EMSYH"]["id"], alliances, report)
     print(f"demo users' password: {DEMO_PASSWORD}")
