@@ -3,6 +3,7 @@
 #                 service and the gateway from docker-compose.yml, demo data
 #                 (DEMO_DATA=0 to skip); returns once GET /ready answers 200
 #   make down     stop what `make up` started
+#   make mail     the local mailbox's URL (the mail sink `make up` runs unless SMTP_HOST is set)
 #   make test     every test (they create their own databases)
 #   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one;
@@ -19,7 +20,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs test lint bench bench-schools bench-sign-in bench-support fuzz compose-check services venv
+.PHONY: up down status logs mail test lint bench bench-schools bench-sign-in bench-support fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -35,6 +36,8 @@ $(STAMP): pyproject.toml | $(PY)
 services:
 	bash deploy/ensure-services.sh
 
+# On this machine webhooks may target local receivers (off by default elsewhere: SSRF).
+up: export WEBHOOK_ALLOW_PRIVATE ?= 1
 up: venv services
 	$(PY) -m deploy.stack up
 	@if [ "$(DEMO_DATA)" != "0" ]; then $(PY) -m deploy.demo_data --base-url http://127.0.0.1:$(GATEWAY_PORT); fi
@@ -43,6 +46,9 @@ up: venv services
 	@echo "  gateway: http://127.0.0.1:$(GATEWAY_PORT)"
 	@echo "  docs:    http://127.0.0.1:$(GATEWAY_PORT)/docs"
 	@echo "  admin:   $(ADMIN_EMAIL) (password: ADMIN_PASSWORD, default change-me-now)"
+	@mailbox="$$($(PY) -m deploy.stack url mailsink 2>/dev/null)" \
+		&& echo "  mailbox: $$mailbox (every message sent; files in $${MAIL_SINK_DIR:-.run/mail}/)" \
+		|| echo "  mail:    sent to $$SMTP_HOST (SMTP_HOST is set: no local mailbox)"
 	@echo "  logs:    .run/logs/   stop with: make down"
 
 down:
@@ -53,6 +59,10 @@ status: venv
 
 logs: venv
 	$(PY) -m deploy.stack logs
+
+mail: venv
+	@$(PY) -m deploy.stack url mailsink 2>/dev/null \
+		|| { echo "no local mailbox: SMTP_HOST is set, mail goes to $$SMTP_HOST" >&2; exit 1; }
 
 # The tests make their own databases and vhost on the broker and server named here.
 test: export AMQP_URI ?= amqp://guest:guest@127.0.0.1:5672/

@@ -3,20 +3,28 @@
 Every compose service with ``build:`` (our image) becomes a local process:
 its ``command`` runs from the repository root with its ``environment``,
 interpolated from the current environment the way compose does it. Hosts that
-are compose services without ``build:`` (``rabbitmq``, ``postgres``) become
+are compose services (``rabbitmq``, ``postgres``, ``mailsink``) become
 127.0.0.1. A service that publishes ports listens where compose would publish
 it: a ``*_PORT`` value equal to a published container port becomes the host
 port, and a wildcard ``*_HOST`` (0.0.0.0) becomes 127.0.0.1.
 
+A service with the extension field ``x-unless-set: VARIABLE`` is left out
+when that variable is set and not empty here (``mailsink`` when the operator
+names a real mail server with ``SMTP_HOST``), and so is every ``depends_on``
+naming it. Docker Compose ignores the field and starts such a service anyway.
+
 Start order follows ``depends_on``. A service that another depends on with
 ``service_completed_successfully`` is a one-shot: it runs to completion first
-and a non-zero exit aborts. Every other service runs in the background in its
-own process group, logging to ``<run_dir>/logs/<name>.log`` with its pid in
-``<run_dir>/pids/<name>.pid`` (replica 2 of ``membership`` is
-``membership-2``). The stack is up when the service that publishes a port
-answers ``GET /ready`` with 200.
+and a non-zero exit aborts. A service that another depends on with
+``service_healthy`` must pass its compose ``healthcheck`` (its test run here,
+with the service's environment) before that other one starts. Every other
+service runs in the background in its own process group, logging to
+``<run_dir>/logs/<name>.log`` with its pid in ``<run_dir>/pids/<name>.pid``
+(replica 2 of ``membership`` is ``membership-2``). The stack is up when
+``gateway``, its entry point, answers ``GET /ready`` with 200.
 
     python -m deploy.stack up|down|status|logs
+    python -m deploy.stack url [SERVICE]   # where a service's published port is here (default: gateway)
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 LOCALHOST = "127.0.0.1"
 WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]"}
+ENTRY_POINT = "gateway"
+HEALTHCHECK_TIMEOUT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 10.0
 LOG_TAIL_LINES = 40
 
@@ -125,6 +135,19 @@ def _published_ports(raw: Any) -> dict[str, str]:
     return ports
 
 
+def _healthcheck(raw: Any) -> list[str] | None:
+    """A compose healthcheck's test as a command to run here; None when there is none."""
+    test = (raw or {}).get("test")
+    if not test or (raw or {}).get("disable") or test == ["NONE"]:
+        return None
+    if isinstance(test, str):
+        return ["sh", "-c", test]
+    kind, *args = [str(part) for part in test]
+    if kind == "CMD-SHELL":
+        return ["sh", "-c", " ".join(args)]
+    return args if kind == "CMD" else None
+
+
 def _localize(value: str, hosts: set[str]) -> str:
     """Point a value that names a compose-network host (in a URL, or as host[:port]) at 127.0.0.1."""
     if "://" in value:
@@ -147,23 +170,27 @@ class Service:
     environment: dict[str, str]
     depends_on: dict[str, str]  # service -> condition
     ports: dict[str, str]  # container port -> host port
+    healthcheck: list[str] | None = None  # the command that exits 0 when the service is healthy
 
 
 def load_services(compose_file: Path, host_env: Mapping[str, str]) -> dict[str, Service]:
-    """The compose file's ``build:`` services, made runnable here, in start order."""
+    """The compose file's ``build:`` services, made runnable here, in start order
+    (without those whose ``x-unless-set`` variable is set)."""
     document = yaml.safe_load(compose_file.read_text())  # resolves anchors and << merges
     specs = _interpolate_tree(document.get("services") or {}, host_env)
+    hosts = set(specs)
+    left_out = {name for name, spec in specs.items() if host_env.get(spec.get("x-unless-set") or "")}
     external_hosts = {name for name, spec in specs.items() if "build" not in spec}
     services: dict[str, Service] = {}
     for name, spec in specs.items():
-        if name in external_hosts:
+        if name in external_hosts or name in left_out:
             continue
         command = spec.get("command")
         if not command:
             raise StackError(f"compose service {name!r} has no command")
         if isinstance(command, str):
             command = shlex.split(command)
-        env = {k: _localize(v, external_hosts) for k, v in _environment(spec.get("environment"), host_env).items()}
+        env = {k: _localize(v, hosts) for k, v in _environment(spec.get("environment"), host_env).items()}
         ports = _published_ports(spec.get("ports"))
         if ports:
             for key, value in env.items():
@@ -181,9 +208,10 @@ def load_services(compose_file: Path, host_env: Mapping[str, str]) -> dict[str, 
             depends_on={
                 dep: (cond or {}).get("condition", "service_started")
                 for dep, cond in depends.items()
-                if dep not in external_hosts
+                if dep not in external_hosts and dep not in left_out
             },
             ports=ports,
+            healthcheck=_healthcheck(spec.get("healthcheck")),
         )
     return {name: services[name] for name in _start_order(services)}
 
@@ -268,11 +296,10 @@ class Stack:
             for dep, condition in service.depends_on.items()
             if condition == "service_completed_successfully"
         }
-        published = [s for s in self.services.values() if s.ports and s.name not in self.one_shots]
-        if len(published) != 1:
-            names = [s.name for s in published]
-            raise StackError(f"expected one long-running service publishing a port, found {names}")
-        self.http_service = published[0]
+        entry = self.services.get(ENTRY_POINT)
+        if entry is None or not entry.ports or entry.name in self.one_shots:
+            raise StackError(f"{compose_file} has no long-running service {ENTRY_POINT!r} publishing a port")
+        self.http_service = entry
         self.replicas = dict(replicas or {})
         for name, count in self.replicas.items():
             if name not in self.services or name in self.one_shots:
@@ -283,7 +310,14 @@ class Stack:
 
     @property
     def base_url(self) -> str:
-        return f"http://{LOCALHOST}:{next(iter(self.http_service.ports.values()))}"
+        return self.url(ENTRY_POINT)
+
+    def url(self, name: str) -> str:
+        """``http://127.0.0.1:<port>`` of a service's first published port."""
+        service = self.services.get(name)
+        if service is None or not service.ports:
+            raise StackError(f"{name!r} is not a service of this stack publishing a port (x-unless-set?)")
+        return f"http://{LOCALHOST}:{next(iter(service.ports.values()))}"
 
     def instances(self) -> dict[str, Service]:
         """Long-running process name -> its service, in start order."""
@@ -323,18 +357,25 @@ class Stack:
     def up(self, timeout: float = 90) -> None:
         """Run the one-shots, start every service, wait for /ready; on failure stop everything and raise."""
         deadline = time.monotonic() + timeout
-        port = int(self.base_url.rpartition(":")[2])
-        with socket.socket() as probe:
-            probe.settimeout(1)
-            if probe.connect_ex((LOCALHOST, port)) == 0:
-                raise StackError(f"port {port} is already in use (another stack? try `python -m deploy.stack down`)")
+        for service in {service.name: service for service in self.instances().values()}.values():
+            for port in service.ports.values():
+                with socket.socket() as probe:
+                    probe.settimeout(1)
+                    if probe.connect_ex((LOCALHOST, int(port))) == 0:
+                        raise StackError(f"port {port} of {service.name} is already in use "
+                                         "(another stack? try `python -m deploy.stack down`)")
         for directory in ("logs", "pids"):
             (self.run_dir / directory).mkdir(parents=True, exist_ok=True)
         try:
             for service in self.services.values():
                 if service.name in self.one_shots:
                     self._run_to_completion(service, deadline)
+            healthy: set[str] = set()
             for name, service in self.instances().items():
+                for dep, condition in service.depends_on.items():
+                    if condition == "service_healthy" and dep not in self.one_shots and dep not in healthy:
+                        self._wait_healthy(self.services[dep], deadline)
+                        healthy.add(dep)
                 self._start(name, service)
             self.wait_ready(max(0.0, deadline - time.monotonic()))
         except BaseException:
@@ -359,6 +400,26 @@ class Stack:
                 details = "\n".join(_tail(self.log_path(name), 15) for name in expected)
                 raise StackError(f"{url} not ready after {timeout:.0f}s (last answer: {status})\n{details}")
             time.sleep(0.5)
+
+    def _wait_healthy(self, service: Service, deadline: float) -> None:
+        """Run the service's healthcheck until it passes; raise if the service dies or time runs out."""
+        if service.healthcheck is None:
+            raise StackError(f"{service.name} is depended on as service_healthy but has no healthcheck")
+        while True:
+            if service.name not in self.running():
+                raise StackError(f"{service.name} exited before it was healthy\n{_tail(self.log_path(service.name))}")
+            try:
+                check = subprocess.run(
+                    service.healthcheck, cwd=REPO_ROOT, env=self._process_env(service), stdin=subprocess.DEVNULL,
+                    capture_output=True, timeout=HEALTHCHECK_TIMEOUT_SECONDS,
+                )
+                if check.returncode == 0:
+                    return
+            except subprocess.TimeoutExpired:
+                pass
+            if time.monotonic() >= deadline:
+                raise StackError(f"{service.name} not healthy in time\n{_tail(self.log_path(service.name))}")
+            time.sleep(0.3)
 
     def down(self) -> list[str]:
         """Stop every process with a live pid file in run_dir; the names stopped."""
@@ -446,8 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m deploy.stack",
         description="Run the docker-compose.yml stack as local processes (no Docker needed).",
     )
-    parser.add_argument("action", choices=["up", "down", "status", "logs"])
-    parser.add_argument("services", nargs="*", help="logs: only these processes")
+    parser.add_argument("action", choices=["up", "down", "status", "logs", "url"])
+    parser.add_argument("services", nargs="*", help="logs: only these processes; url: the service (default gateway)")
     parser.add_argument("--run-dir", type=Path, default=REPO_ROOT / ".run", help="logs and pids (default .run)")
     parser.add_argument("--compose-file", type=Path, default=COMPOSE_FILE)
     parser.add_argument("--timeout", type=float, default=90, help="up: seconds to wait for /ready")
@@ -469,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
                     stack.down()
                 stack.up(args.timeout)
             print(f"stack ready at {stack.base_url} (logs in {stack.run_dir / 'logs'})")
+        elif args.action == "url":
+            print(stack.url(args.services[0] if args.services else ENTRY_POINT))
         elif args.action == "down":
             stopped = stack.down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

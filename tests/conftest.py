@@ -1,4 +1,4 @@
-"""One fixture per real component, shared by every test: broker, database, services."""
+"""One fixture per real component, shared by every test: broker, database, services, mail sink."""
 import uuid
 
 import eventlet
@@ -9,6 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.backing import new_run_id, start_broker, start_postgres
 from tests.events import EventSubscriber
+from tests.mailbox import MailSink
 
 
 @pytest.fixture(scope="session")
@@ -96,3 +97,13 @@ def subscriber(broker):
     subscriber = EventSubscriber(broker.uri)
     yield subscriber
     subscriber.close()
+
+
+@pytest.fixture
+def mail_sink(tmp_path):
+    """A running ``python -m deploy.mail_sink`` with its own ports and directory: ``.smtp_port``,
+    ``.http_port``, ``.mailbox``; ``.stop()`` and ``.start()`` again on the same ports and directory."""
+    sink = MailSink(tmp_path / "mail", tmp_path / "mail-sink.log")
+    sink.start()
+    yield sink
+    sink.kill()

@@ -1,6 +1,7 @@
-"""A stack of its own for a benchmark: fresh databases and vhost, removed afterwards."""
+"""A stack of its own for a benchmark: fresh databases, vhost and mail sink, removed afterwards."""
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -36,14 +37,17 @@ def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[St
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
     subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True)
     databases = {s.db_setting: f"alliance_bench_{run}_{s.name}" for s in SERVICES}
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     env = {
         "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "GATEWAY_PORT": str(_free_port()),
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
         "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", "MAX_WORKERS": str(workers),
+        "SMTP_HOST": "", "SMTP_PORT": str(_free_port()), "MAIL_SINK_HTTP_PORT": str(_free_port()),
+        "MAIL_SINK_DIR": str(run_dir / "mail"),
         **{setting: server.set(database=d).render_as_string(hide_password=False)
            for setting, d in databases.items()},
     }
-    stack = Stack(env, run_dir=Path(tempfile.mkdtemp(prefix="bench-")), replicas=replicas)
+    stack = Stack(env, run_dir=run_dir, replicas=replicas)
     stack.up(timeout=120)
     try:
         token = requests.post(f"{stack.base_url}/api/v1/auth/token",
@@ -57,3 +61,4 @@ def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[St
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False)
+        shutil.rmtree(run_dir / "mail", ignore_errors=True)

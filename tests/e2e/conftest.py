@@ -2,12 +2,14 @@
 import secrets
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from deploy.stack import Stack
 from services.registry import SERVICES
 from tests.e2e.api import Api, school
+from tests.mailbox import Mailbox
 
 ADMIN_EMAIL = "admin@e2e.test"
 ADMIN_PASSWORD = "e2e-admin-password-1"
@@ -20,12 +22,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def stack_env(broker, postgres, label: str, **extra: str) -> dict:
-    """Settings for a stack of its own: databases and a vhost no other test shares."""
+def stack_env(broker, postgres, label: str, mail_dir: Path, **extra: str) -> dict:
+    """Settings for a stack of its own: databases, a vhost and a mail sink (ports, and mail_dir for
+    its files) no other test shares."""
     env = {
         "AMQP_URI": broker.separate_uri(label), "GATEWAY_PORT": str(free_port()),
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
-        "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", **extra,
+        "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING",
+        "SMTP_HOST": "", "SMTP_PORT": str(free_port()), "MAIL_SINK_HTTP_PORT": str(free_port()),
+        "MAIL_SINK_DIR": str(mail_dir), **extra,
     }
     for service in SERVICES:
         env[service.db_setting] = postgres.database(f"{label}_{service.name}")
@@ -41,8 +46,8 @@ FAST_NOTIFICATIONS = {
 
 
 @pytest.fixture(scope="session")
-def stack_settings(broker, postgres) -> dict:
-    return stack_env(broker, postgres, "e2e", **FAST_NOTIFICATIONS)
+def stack_settings(broker, postgres, tmp_path_factory) -> dict:
+    return stack_env(broker, postgres, "e2e", tmp_path_factory.mktemp("mail"), **FAST_NOTIFICATIONS)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +65,12 @@ def stack_events(stack_settings):
     subscriber = EventSubscriber(stack_settings["AMQP_URI"])
     yield subscriber
     subscriber.close()
+
+
+@pytest.fixture(scope="session")
+def mailbox(stack) -> Mailbox:
+    """The stack's mail sink: what the services have sent."""
+    return Mailbox(stack.url("mailsink"))
 
 
 @pytest.fixture(scope="session")

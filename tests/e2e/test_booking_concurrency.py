@@ -17,8 +17,9 @@ PLACES = 50
 @pytest.fixture(scope="module", params=[1, 2], ids=["one courses replica", "two courses replicas"])
 def rush(request, broker, postgres, tmp_path_factory):
     replicas = request.param
-    env = stack_env(broker, postgres, f"rush{replicas}")
-    stack = Stack(env, run_dir=tmp_path_factory.mktemp("rush"), replicas={"courses": replicas})
+    run_dir = tmp_path_factory.mktemp("rush")
+    env = stack_env(broker, postgres, f"rush{replicas}", run_dir / "mail")
+    stack = Stack(env, run_dir=run_dir, replicas={"courses": replicas})
     stack.up(timeout=120)
     try:
         assert len([n for n in stack.running() if n.startswith("courses")]) == replicas

@@ -13,7 +13,8 @@ SEED = 20261124  # the same cases on every run, so CI is repeatable; make fuzz e
 @pytest.fixture(scope="module")
 def fuzz_stack(broker, postgres, tmp_path_factory):
     """Never the shared stack: the fuzzer cancels and ends whatever it can reach."""
-    running = Stack(stack_env(broker, postgres, "fuzz"), run_dir=tmp_path_factory.mktemp("fuzz-stack"))
+    run_dir = tmp_path_factory.mktemp("fuzz-stack")
+    running = Stack(stack_env(broker, postgres, "fuzz", run_dir / "mail"), run_dir=run_dir)
     running.up(timeout=120)
     yield running
     running.down()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def fragile_stack(broker, postgres, tmp_path):
-    env = stack_env(broker, postgres, "faults", RPC_TIMEOUT_SECONDS="2")
+    env = stack_env(broker, postgres, "faults", tmp_path / "mail", RPC_TIMEOUT_SECONDS="2")
     running = Stack(env, run_dir=tmp_path)
     running.up(timeout=120)
     yield running, env["AMQP_URI"]

@@ -1,0 +1,99 @@
+"""deploy/stack.py runs docker-compose.yml's mailsink as compose would: healthy before what depends on
+it, and not at all when SMTP_HOST names a real server.
+
+The stack here is the real ``mailsink`` entry and its ``SMTP_*`` settings, beside a stand-in gateway
+that connects to SMTP_HOST:SMTP_PORT once as it starts (and exits if nothing listens), then answers
+``/ready``.
+"""
+import smtplib
+import socket
+from email.message import EmailMessage
+
+import pytest
+import yaml
+
+from deploy.stack import COMPOSE_FILE, Stack, StackError
+from tests.mailbox import Mailbox, free_port
+
+pytestmark = pytest.mark.integration
+
+STAND_IN_GATEWAY = """
+import http.server, os, socket
+socket.create_connection((os.environ["SMTP_HOST"], int(os.environ["SMTP_PORT"])), timeout=2).close()
+
+class Ready(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+
+http.server.HTTPServer((os.environ["GATEWAY_HOST"], int(os.environ["GATEWAY_PORT"])), Ready).serve_forever()
+"""
+
+
+@pytest.fixture
+def compose_file(tmp_path):
+    real = yaml.safe_load(COMPOSE_FILE.read_text())
+    smtp = {key: value for key, value in real["x-app"]["environment"].items() if key.startswith("SMTP_")}
+    gateway = {
+        "build": ".", "command": ["python", "-c", STAND_IN_GATEWAY],
+        "environment": {**smtp, "GATEWAY_HOST": "0.0.0.0", "GATEWAY_PORT": "8000"},
+        "ports": ["${GATEWAY_PORT:-8000}:8000"],
+        "depends_on": {"mailsink": {"condition": "service_healthy"}},
+    }
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(yaml.safe_dump({"services": {"mailsink": real["services"]["mailsink"], "gateway": gateway}}))
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return {"SMTP_HOST": "", "SMTP_PORT": str(free_port()), "MAIL_SINK_HTTP_PORT": str(free_port()),
+            "MAIL_SINK_DIR": str(tmp_path / "mail"), "GATEWAY_PORT": str(free_port())}
+
+
+def _refused(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_sink_is_healthy_before_its_dependents_start_and_keeps_what_they_send(compose_file, settings,
+                                                                                   tmp_path):
+    stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+    stack.up(timeout=30)
+    try:
+        assert set(stack.running()) == {"mailsink", "gateway"}
+        message = EmailMessage()
+        message["Subject"], message["From"], message["To"] = "Through the stack", "a@alliance.test", "b@school.test"
+        message.set_content("Kept.")
+        with smtplib.SMTP("127.0.0.1", int(settings["SMTP_PORT"]), timeout=10) as smtp:
+            smtp.send_message(message)
+        mailbox = Mailbox(stack.url("mailsink"))
+        assert [m["subject"] for m in mailbox.wait_for(1)] == ["Through the stack"]
+        assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    finally:
+        assert sorted(stack.down()) == ["gateway", "mailsink"]
+    assert _refused(int(settings["MAIL_SINK_HTTP_PORT"])) and _refused(int(settings["SMTP_PORT"]))
+
+
+def test_with_smtp_host_set_no_sink_starts_and_the_dependents_use_that_server(compose_file, settings, tmp_path):
+    with socket.socket() as real_server:
+        real_server.bind(("127.0.0.1", 0))
+        real_server.listen()
+        settings.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(real_server.getsockname()[1]))
+        stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+        stack.up(timeout=30)
+        try:
+            assert set(stack.running()) == {"gateway"}
+            assert _refused(int(settings["MAIL_SINK_HTTP_PORT"]))
+        finally:
+            stack.down()
+
+
+def test_a_sink_that_cannot_start_stops_the_stack_with_its_log(compose_file, settings, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(settings["SMTP_PORT"])))
+        taken.listen()
+        stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+        with pytest.raises(StackError, match="mailsink exited before it was healthy"):
+            stack.up(timeout=30)
+    assert stack.running() == {}
