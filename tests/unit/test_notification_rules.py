@@ -93,6 +93,17 @@ def test_notices_use_the_senders_own_vocabulary():
     assert notice.sender == HUB["name"] and notice.link == "/api/v1/courses/c1"
 
 
+@pytest.mark.parametrize("event_type, data", [
+    ("booking_confirmed", booking()), ("booking_waitlisted", booking("waitlisted", waitlist_position=2)),
+    ("booking_promoted", booking()), ("booking_cancelled", booking("cancelled", fee_pence=12550)),
+    ("booking_cancelled", booking("cancelled", course_cancelled=True)),
+    ("referral_matched", {"id": "ref", "school_urn": "110002", "school_name": "Forest Way", "deployment": {
+        "system_leader_id": "l1", "leader_alliance_id": "a1", "cross_alliance": False, "days": 1}})])
+def test_what_a_participant_or_school_is_told_names_the_sender_in_its_own_words(event_type, data):
+    assert "Leicester Teaching School (LeTS), a teaching school hub" in notice_for(event_type, data, HUB).body
+    assert "teaching school" not in notice_for(event_type, data, None).body  # an alliance not yet known
+
+
 def test_a_merged_subject_counts_what_it_holds():
     notices = [{"title": "New course: A", "sender": "Affinity"}, {"title": "New course: B", "sender": "LeTS"},
                {"title": "New course: C", "sender": "Affinity"}]
@@ -129,6 +140,7 @@ def test_an_email_has_text_html_the_senders_name_and_a_message_id_stable_per_rec
     assert parsed["From"] == "Affinity <notify@alliance.test>"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert "Sam Patel's place on Early reading is confirmed, at £125.50." in text
+    assert "Sam Patel's place on Early reading (run by Affinity, a teaching school alliance) is confirmed, at " \
+           "£125.50." in text
     assert "http://app.test/api/v1/courses/c1" in text
     assert "<script>" not in html and "&lt;script&gt;" in html
