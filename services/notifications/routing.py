@@ -91,8 +91,9 @@ def routes_for(event_type: str, data: dict) -> list[Route]:
 
 def _booking(event_type: str, data: dict) -> list[Route]:
     if event_type == "booking_cancelled" and data.get("course_cancelled"):
+        # One event per booking: the school's office hears of all its bookings on the course in one email.
         return [Route(Audience(Who.PARTICIPANT, data["participant"]["email"]), COURSE_CANCELLED),
-                Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), COURSE_CANCELLED)]
+                Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), SCHOOL_BOOKINGS)]
     return [Route(Audience(Who.PARTICIPANT, data["participant"]["email"]), BOOKING),
             Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), SCHOOL_BOOKINGS)]
 

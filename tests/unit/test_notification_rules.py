@@ -38,9 +38,11 @@ def test_a_booking_reaches_its_participant_at_once_and_the_school_office_merged(
     assert BOOKING.timing is Timing.IMMEDIATE and SCHOOL_BOOKINGS.timing is Timing.MERGED
 
 
-def test_a_course_cancelled_is_told_as_such_to_each_booked_participant():
+def test_a_course_cancelled_is_told_at_once_to_each_booked_participant_and_merged_to_the_school():
     routes = routes_for("booking_cancelled", booking("cancelled", course_cancelled=True, fee_pence=0))
-    assert [route.kind for route in routes] == [COURSE_CANCELLED, COURSE_CANCELLED]
+    assert routes == [Route(Audience(Who.PARTICIPANT, "Sam@School.test"), COURSE_CANCELLED),
+                      Route(Audience(Who.SCHOOL_USERS, "110002"), SCHOOL_BOOKINGS)]
+    assert COURSE_CANCELLED.timing is Timing.IMMEDIATE
     notice = notice_for("booking_cancelled", booking("cancelled", course_cancelled=True), ALLIANCE)
     assert notice.title == "Course cancelled: Early reading" and "no fee" in notice.body
 
