@@ -75,6 +75,13 @@ def test_opened_goes_to_the_alliance_shared_to_every_alliance_of_the_region_both
     assert [r.audience for r in routes_for("referral_escalated", data)] == [Audience(Who.COORDINATORS, "r1")]
 
 
+@pytest.mark.parametrize("previous_status, told", [("active", True), (None, True), ("pending", False)])
+def test_an_ended_membership_is_news_unless_it_was_an_invitation_withdrawn(previous_status, told):
+    data = {"school_urn": "110002", "alliance_id": "a1", "status": "ended"}
+    assert [r.audience for r in routes_for("membership_ended", data, previous_status)] == ([
+        Audience(Who.SCHOOL_USERS, "110002"), Audience(Who.ALLIANCE_ADMINS, "a1")] if told else [])
+
+
 def test_events_nobody_is_told_of_have_no_routes():
     assert routes_for("attendance_recorded", {}) == [] and routes_for("user_created", {}) == []
 
