@@ -5,10 +5,12 @@ its messages say which. A merged email's subject counts what it holds
 ("3 new courses from 2 alliances").
 """
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.specialisms import SPECIALISM_LABELS
 
+LONDON = ZoneInfo("Europe/London")
 KIND_WORDS = {"teaching_school_alliance": "teaching school alliance", "teaching_school_hub": "teaching school hub"}
 
 
@@ -38,7 +40,9 @@ def pounds(pence: int | None) -> str:
 
 
 def _day(iso: str) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%-d %B %Y")
+    """A date, or the day a moment falls on in London, as "12 January 2027"."""
+    day = datetime.fromisoformat(iso).astimezone(LONDON).date() if "T" in iso else date.fromisoformat(iso)
+    return day.strftime("%-d %B %Y")
 
 
 def _areas(areas: list[str]) -> str:

@@ -113,6 +113,14 @@ def test_what_a_participant_or_school_is_told_names_the_sender_in_its_own_words(
     assert "teaching school" not in notice_for(event_type, data, None).body  # an alliance not yet known
 
 
+@pytest.mark.parametrize("starts_at, day", [
+    ("2027-01-12T09:00:00+00:00", "12 January 2027"), ("2026-06-10T23:30:00+00:00", "11 June 2026"),
+    ("2026-06-11T00:30:00+01:00", "11 June 2026")])
+def test_a_course_starts_on_its_day_in_london(starts_at, day):
+    course = {"id": "c1", "title": "Maths", "starts_at": starts_at, "capacity": 30, "price_member_pence": 0}
+    assert f"starting {day}:" in notice_for("course_published", course, HUB).body
+
+
 def test_a_merged_subject_counts_what_it_holds():
     notices = [{"title": "New course: A", "sender": "Affinity"}, {"title": "New course: B", "sender": "LeTS"},
                {"title": "New course: C", "sender": "Affinity"}]
