@@ -14,7 +14,7 @@ from psycopg2 import extensions, extras
 
 from services.chassis.scope import CallerScope, Role
 from services.notifications import batching, fan_out, feed
-from services.notifications.models import deliveries, mail_items, messages
+from services.notifications.models import deliveries, mail_items, messages, notifications, users
 from services.notifications.pacing import Pacing
 from tests.integration import notification_world as w
 
@@ -121,6 +121,19 @@ def test_news_of_one_kind_waits_for_the_window_of_its_first_item_then_goes_as_on
     assert [(m["subject"], m["items"]) for m in latest] == [("New course: History", 1)] * 2
     assert latest[0]["payload"]["from_name"] == "Affinity"
     assert len(sent(db)) == 7 and len({m["id"] for m in sent(db)}) == 7
+
+
+def test_waiting_news_is_not_emailed_to_someone_who_turned_email_off_or_was_deactivated(db):
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    notify(db, w.course_published(w.AFFINITY, "Phonics"), t0)
+    assert waiting(db, OFFICE_EMAIL) == waiting(db, HEAD_EMAIL) == ["New course: Phonics"]
+    prefer(db, w.OFFICE, "off")
+    with db.transaction() as tx:
+        tx.execute(sa.update(users).where(users.c.email == HEAD_EMAIL).values(active=False))
+    assert send_merged(db, t0 + WINDOW) == 0
+    assert waiting(db, OFFICE_EMAIL) == waiting(db, HEAD_EMAIL) == [] and sent(db, kind="new_courses") == []
+    with db.transaction() as tx:  # the feed keeps what they were told
+        assert tx.execute(sa.select(sa.func.count()).select_from(notifications)).scalar() == 2
 
 
 @pytest.mark.parametrize("before, hour", [
