@@ -76,8 +76,9 @@ def poster(timeout: float, private_allowed: bool) -> Callable[[Delivery], int]:
 def after(disable_after: timedelta) -> Callable[[Transaction, Attempt], None]:
     def record(tx: Transaction, attempt: Attempt) -> None:
         hook_id = attempt.delivery.target
-        if attempt.sent:
-            tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id).values(failing_since=None))
+        if attempt.sent:  # a write only when it was failing: every worker's success would lock the one row
+            tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id, webhooks.c.failing_since.is_not(None))
+                       .values(failing_since=None))
             return
         hook = tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id).values(
             failing_since=sa.func.coalesce(webhooks.c.failing_since, attempt.at),
