@@ -55,3 +55,12 @@ def test_a_session_is_closed_after_its_quota_and_when_idle_too_long(mail_sink, p
     send(_delivery(7))
     assert proxy.connections == 4
     assert len(mail_sink.mailbox.wait_for(8)) == 8
+
+
+def test_an_address_that_is_not_ascii_is_sent_with_smtputf8(mail_sink, proxy):
+    delivery = _delivery(0)
+    payload = {**delivery.payload, "to": "zoë@école.test"}
+    send = _sender(proxy)
+    assert send(Delivery(delivery.id, "email", payload["to"], payload)) == 250
+    assert send(_delivery(1)) == 250
+    assert [m["to"] for m in mail_sink.mailbox.wait_for(2)] == [["zoë@école.test"], ["reader1@school.test"]]
