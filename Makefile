@@ -8,7 +8,8 @@
 #   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one;
 #                 make bench-sign-in: membership's memory in a sign-in rush;
-#                 make bench-support: referrals, matches and the board at a region's scale)
+#                 make bench-support: referrals, matches and the board at a region's scale;
+#                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
@@ -20,7 +21,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint bench bench-schools bench-sign-in bench-support fuzz compose-check services venv
+.PHONY: up down status logs mail test lint bench bench-schools bench-sign-in bench-support bench-notify fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -83,6 +84,9 @@ bench-schools: venv services
 
 bench-support: venv services
 	$(PY) -m tests.benchmarks.bench_support
+
+bench-notify: venv services
+	$(PY) -m tests.benchmarks.bench_notify
 
 fuzz: venv services
 	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)

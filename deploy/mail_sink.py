@@ -18,7 +18,10 @@ HTTP, on ``MAIL_SINK_HTTP_PORT``:
     GET /                     the mailbox as a page
 
 Settings: ``MAIL_SINK_HOST`` (127.0.0.1), ``MAIL_SINK_SMTP_PORT`` (1025),
-``MAIL_SINK_HTTP_PORT`` (8025), ``MAIL_SINK_DIR`` (``.run/mail``), ``LOG_LEVEL``.
+``MAIL_SINK_HTTP_PORT`` (8025), ``MAIL_SINK_DIR`` (``.run/mail``), ``LOG_LEVEL``,
+``MAIL_SINK_ANSWER_DELAY_SECONDS`` (0: a slow server, which keeps each message
+and then waits this long before its 250, so that a sender killed meanwhile has
+delivered a message it never saw accepted).
 
     python -m deploy.mail_sink
 """
@@ -58,6 +61,7 @@ class Settings:
     smtp_port: int
     http_port: int
     directory: Path
+    answer_delay: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -66,6 +70,7 @@ class Settings:
             smtp_port=int(env.get("MAIL_SINK_SMTP_PORT") or 1025),
             http_port=int(env.get("MAIL_SINK_HTTP_PORT") or 8025),
             directory=Path(env.get("MAIL_SINK_DIR") or ".run/mail"),
+            answer_delay=float(env.get("MAIL_SINK_ANSWER_DELAY_SECONDS") or 0),
         )
 
 
@@ -200,17 +205,20 @@ class MailStore:
 class SinkHandler:
     """aiosmtpd handler: every recipient and every message is accepted and stored."""
 
-    def __init__(self, store: MailStore) -> None:
+    def __init__(self, store: MailStore, answer_delay: float = 0.0) -> None:
         self.store = store
+        self.answer_delay = answer_delay
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         stored = await self.store.add(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or b"")
         log.info("stored message %s (%d bytes)", stored.id, stored.size)
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return f"250 OK stored as {stored.id}"
 
 
-def smtp_protocol(store: MailStore) -> SMTP:
-    return SMTP(SinkHandler(store), hostname="mail-sink", enable_SMTPUTF8=True)
+def smtp_protocol(store: MailStore, answer_delay: float = 0.0) -> SMTP:
+    return SMTP(SinkHandler(store, answer_delay), hostname="mail-sink", enable_SMTPUTF8=True)
 
 
 # --- HTTP --------------------------------------------------------------------
@@ -311,8 +319,8 @@ async def run(settings: Settings) -> None:
     store = MailStore(settings.directory)
     store.load()
     loop = asyncio.get_running_loop()
-    smtp = await loop.create_server(lambda: smtp_protocol(store), settings.host, settings.smtp_port,
-                                    reuse_address=True)
+    smtp = await loop.create_server(lambda: smtp_protocol(store, settings.answer_delay), settings.host,
+                                    settings.smtp_port, reuse_address=True)
     web = await asyncio.start_server(lambda reader, writer: serve_http(store, reader, writer),
                                      settings.host, settings.http_port, reuse_address=True,
                                      limit=REQUEST_HEAD_LIMIT)

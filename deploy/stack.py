@@ -382,6 +382,17 @@ class Stack:
             self._stop(set(self._procs))  # only what this call started
             raise
 
+    def start(self, name: str) -> int:
+        """Start one long-running process again as ``up`` started it (after it died or was killed);
+        its pid. Its log is appended to. Nothing is waited for: see ``wait_ready``."""
+        service = self.instances().get(name)
+        if service is None:
+            raise StackError(f"{name!r} is not a long-running process of this stack")
+        if name in self.running():
+            raise StackError(f"{name} is already running")
+        self._start(name, service, append=True)
+        return self._procs[name].pid
+
     def wait_ready(self, timeout: float = 90) -> None:
         """Poll ``/ready`` until 200; raise with log tails if a process dies or time runs out."""
         deadline = time.monotonic() + timeout
@@ -474,8 +485,8 @@ class Stack:
         if code != 0:
             raise StackError(f"{service.name} exited with code {code}\n{_tail(log_path)}")
 
-    def _start(self, name: str, service: Service) -> None:
-        with self.log_path(name).open("wb") as log:
+    def _start(self, name: str, service: Service, append: bool = False) -> None:
+        with self.log_path(name).open("ab" if append else "wb") as log:
             proc = subprocess.Popen(
                 service.command, cwd=REPO_ROOT, env=self._process_env(service),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

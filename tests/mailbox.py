@@ -62,16 +62,17 @@ def free_port() -> int:
 class MailSink:
     """``python -m deploy.mail_sink`` on its own ports and directory; ``stop`` and ``start`` keep both."""
 
-    def __init__(self, directory: Path, log_path: Path) -> None:
+    def __init__(self, directory: Path, log_path: Path, env: dict[str, str] | None = None) -> None:
         self.directory = directory
         self.log_path = log_path
+        self.env = env or {}
         self.smtp_port = free_port()
         self.http_port = free_port()
         self.mailbox = Mailbox(f"http://127.0.0.1:{self.http_port}")
         self._process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 15) -> None:
-        env = {**os.environ, "MAIL_SINK_HOST": "127.0.0.1", "MAIL_SINK_SMTP_PORT": str(self.smtp_port),
+        env = {**os.environ, **self.env, "MAIL_SINK_HOST": "127.0.0.1", "MAIL_SINK_SMTP_PORT": str(self.smtp_port),
                "MAIL_SINK_HTTP_PORT": str(self.http_port), "MAIL_SINK_DIR": str(self.directory)}
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen([sys.executable, "-m", "deploy.mail_sink"], cwd=ROOT, env=env,

@@ -10,6 +10,7 @@ class TcpProxy:
         self.listener = eventlet.listen(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.cut_off = False
+        self.connections = 0  # accepted and passed on
         self._sockets: set[socket.socket] = set()
         self._server = eventlet.spawn(self._serve)
 
@@ -24,6 +25,7 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            self.connections += 1
             self._sockets.update((client, upstream))
             eventlet.spawn(self._pipe, client, upstream)
             eventlet.spawn(self._pipe, upstream, client)

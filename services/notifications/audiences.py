@@ -30,26 +30,34 @@ def _member_schools(condition: sa.ColumnElement) -> sa.ColumnElement:
     return sa.and_(users.c.role == "school_user", users.c.school_urn.in_(urns))
 
 
-def _query(audience: Audience) -> sa.Select:
-    key, who = audience.key, audience.who
+KEY = sa.bindparam("key")
+
+
+def _query(who: Who) -> sa.Select:
+    """The people of one kind of audience, whose key is the parameter ``key``."""
     if who is Who.PARTICIPANT:
-        return _users_where(sa.func.lower(users.c.email) == key.lower())
+        return _users_where(sa.func.lower(users.c.email) == sa.func.lower(KEY))
     if who is Who.SCHOOL_USERS:
-        return _users_where(sa.and_(users.c.school_urn == key, users.c.role == "school_user"))
+        return _users_where(sa.and_(users.c.school_urn == KEY, users.c.role == "school_user"))
     if who is Who.ALLIANCE_USERS:
-        return _users_where(sa.and_(users.c.alliance_id == key, users.c.role.in_(ALLIANCE_ROLES)))
+        return _users_where(sa.and_(users.c.alliance_id == KEY, users.c.role.in_(ALLIANCE_ROLES)))
     if who is Who.ALLIANCE_ADMINS:
-        return _users_where(sa.and_(users.c.alliance_id == key, users.c.role == "alliance_admin"))
+        return _users_where(sa.and_(users.c.alliance_id == KEY, users.c.role == "alliance_admin"))
     if who is Who.COORDINATORS:
-        return _users_where(sa.and_(users.c.region_id == key, users.c.role == "regional_coordinator"))
+        return _users_where(sa.and_(users.c.region_id == KEY, users.c.role == "regional_coordinator"))
     if who is Who.REGION_ALLIANCE_USERS:
-        in_region = sa.select(alliances.c.id).where(alliances.c.region_id == key)
+        in_region = sa.select(alliances.c.id).where(alliances.c.region_id == KEY)
         return _users_where(sa.and_(users.c.alliance_id.in_(in_region), users.c.role.in_(ALLIANCE_ROLES)))
     if who is Who.MEMBER_SCHOOLS:
-        return _users_where(_member_schools(memberships.c.alliance_id == key))
+        return _users_where(_member_schools(memberships.c.alliance_id == KEY))
     if who is Who.REGION_MEMBER_SCHOOLS:
-        return _users_where(_member_schools(memberships.c.region_id == key))
+        return _users_where(_member_schools(memberships.c.region_id == KEY))
     raise ValueError(f"no query for {who}")
+
+
+# Built once: building a query costs more than running it, and a built one is compiled once (cached).
+QUERIES = {who: _query(who).order_by(users.c.email) for who in Who if who is not Who.LEADER}
+LEADER = sa.select(system_leaders.c.email, system_leaders.c.name).where(system_leaders.c.id == KEY)
 
 
 def resolve(tx: Transaction, audience: Audience, name: str = "") -> list[Recipient]:
@@ -57,15 +65,14 @@ def resolve(tx: Transaction, audience: Audience, name: str = "") -> list[Recipie
     if audience.who is Who.LEADER:
         return _leader(tx, audience.key)
     found = [Recipient(row.email.lower(), row.name, str(row.id), row.preference)
-             for row in tx.execute(_query(audience).order_by(users.c.email))]
+             for row in tx.execute(QUERIES[audience.who], {"key": audience.key})]
     if audience.who is Who.PARTICIPANT and not found:
         return [Recipient(audience.key.lower(), name)]
     return found
 
 
 def _leader(tx: Transaction, leader_id: str) -> list[Recipient]:
-    leader = tx.execute(sa.select(system_leaders.c.email, system_leaders.c.name)
-                        .where(system_leaders.c.id == leader_id)).first()
+    leader = tx.execute(LEADER, {"key": leader_id}).first()
     if leader is None:
         return []
     return resolve(tx, Audience(Who.PARTICIPANT, leader.email), leader.name)

@@ -1,7 +1,11 @@
 """Emails composed from notices with the Jinja2 templates: plain text and HTML, a stable Message-ID."""
 import uuid
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
@@ -36,15 +40,55 @@ def compose(message_id: str, recipient: str, name: str, has_account: bool, subje
     }
 
 
-def to_mime(payload: dict, from_address: str) -> EmailMessage:
-    domain = from_address.rpartition("@")[2] or "alliance-network.local"
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # readable, and lines wrapped whatever the text
+
+
+def to_mime(payload: dict, from_address: str) -> Message:
+    """The email as sent: plain text and HTML alternatives.
+
+    Built with the email package's compat32 classes, several times cheaper to
+    build and send than an EmailMessage, whose header parsing and folding were
+    most of a send's cost. An address that is not ASCII needs SMTPUTF8, which
+    smtplib sends only for an EmailMessage."""
+    if not (payload["to"].isascii() and from_address.isascii()):
+        return _international(payload, from_address)
+    message = MIMEMultipart("alternative")
+    for name, value in _headers(payload, from_address):
+        message[name] = value
+    message["From"] = formataddr((_one_line(payload["from_name"]), from_address), charset="utf-8")
+    message["To"] = formataddr((_one_line(payload["to_name"] or ""), payload["to"]), charset="utf-8")
+    subject = _one_line(payload["subject"])
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+    message.attach(MIMEText(payload["text"], "plain", UTF8_QP))
+    message.attach(MIMEText(payload["html"], "html", UTF8_QP))
+    return message
+
+
+def _international(payload: dict, from_address: str) -> EmailMessage:
     message = EmailMessage()
-    message["Message-ID"] = f"<{payload['message_id']}@{domain}>"
-    message["Date"] = formatdate(localtime=False)
-    message["From"] = formataddr((payload["from_name"], from_address))
-    message["To"] = Address(display_name=payload["to_name"] or "", addr_spec=payload["to"])
-    message["Subject"] = payload["subject"]
-    message["Auto-Submitted"] = "auto-generated"
+    for name, value in _headers(payload, from_address):
+        message[name] = value
+    message["From"] = _address(payload["from_name"], from_address)
+    message["To"] = _address(payload["to_name"] or "", payload["to"])
+    message["Subject"] = _one_line(payload["subject"])
     message.set_content(payload["text"])
     message.add_alternative(payload["html"], subtype="html")
     return message
+
+
+def _address(name: str, address: str) -> Address:
+    # From its parts: as one addr_spec, a local part that is not ASCII is refused (NonASCIILocalPartDefect).
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=_one_line(name), username=username, domain=domain)
+
+
+def _headers(payload: dict, from_address: str) -> list[tuple[str, str]]:
+    domain = from_address.rpartition("@")[2] or "alliance-network.local"
+    return [("Message-ID", f"<{payload['message_id']}@{domain}>"), ("Date", formatdate(localtime=False)),
+            ("Auto-Submitted", "auto-generated")]
+
+
+def _one_line(value: str) -> str:
+    """A header's text: a line break in a title or a name would end the header (or start another)."""
+    return " ".join(value.split())

@@ -6,27 +6,42 @@ replayed event (or a replica handling it too) adds nothing. An email sent at
 once is decided here, in the event's transaction (the chassis's deliveries);
 merged and digest items wait for batching.py.
 """
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.deliveries import add_delivery
 from services.chassis.transaction import Transaction
 from services.notifications import audiences, routing
 from services.notifications.audiences import Recipient
 from services.notifications.emails import compose, message_id_for
-from services.notifications.models import alliances, mail_items, messages, notifications
+from services.notifications.models import alliances
 from services.notifications.pacing import PACING
 from services.notifications.routing import Route, Timing
 from services.notifications.wording import Notice, notice_for
+
+# Every statement here runs for each person an event concerns: built once. Plain SQL for INSERT .. ON
+# CONFLICT, which SQLAlchemy compiles anew on every call (no cache key).
+ALLIANCE = sa.select(alliances.c.id, alliances.c.name, alliances.c.kind).where(alliances.c.id == sa.bindparam("id"))
+ADD_TO_FEED = sa.text(
+    "INSERT INTO notifications (user_id, event_id, event_type, kind, title, body, link)"
+    " VALUES (:user_id, :event_id, :event_type, :kind, :title, :body, :link)"
+    " ON CONFLICT ON CONSTRAINT uq_notifications_user_event DO NOTHING")
+ADD_MAIL_ITEM = sa.text(
+    "INSERT INTO mail_items (recipient, name, user_id, event_id, kind, timing, alliance_id, notice, due_at)"
+    " VALUES (:recipient, :name, :user_id, :event_id, :kind, :timing, :alliance_id, CAST(:notice AS jsonb), :due_at)"
+    " ON CONFLICT ON CONSTRAINT uq_mail_items_recipient_event DO NOTHING RETURNING id")
+RECORD_MESSAGE = sa.text(
+    "WITH message AS (INSERT INTO messages (id, recipient, kind, subject, items, digest_day, delivery_id)"
+    " VALUES (:id, :recipient, :kind, :subject, :items, :digest_day, :delivery_id) RETURNING id)"
+    " UPDATE mail_items SET message_id = (SELECT id FROM message) WHERE id = ANY(:item_ids)")
 
 
 def alliance(tx: Transaction, alliance_id: str | None) -> dict | None:
     if not alliance_id:
         return None
-    row = tx.execute(sa.select(alliances.c.id, alliances.c.name, alliances.c.kind)
-                     .where(alliances.c.id == alliance_id)).mappings().first()
+    row = tx.execute(ALLIANCE, {"id": alliance_id}).mappings().first()
     return dict(row) if row else None
 
 
@@ -58,19 +73,18 @@ def tell(tx: Transaction, event_id: str, event_type: str, routes: list[Route], n
 
 
 def _add_to_feed(tx: Transaction, user_id: str, event_id: str, event_type: str, kind: str, notice: Notice) -> None:
-    tx.execute(insert(notifications).values(
-        user_id=user_id, event_id=event_id, event_type=event_type, kind=kind, title=notice.title[:300],
-        body=notice.body, link=notice.link,
-    ).on_conflict_do_nothing(constraint="uq_notifications_user_event"))
+    tx.execute(ADD_TO_FEED, {"user_id": user_id, "event_id": event_id, "event_type": event_type, "kind": kind,
+                             "title": notice.title[:300], "body": notice.body, "link": notice.link})
 
 
 def _add_mail(tx: Transaction, person: Recipient, event_id: str, kind: str, timing: Timing, notice: Notice,
               now: datetime) -> None:
     due = PACING.merged_due(now) if timing is Timing.MERGED else now
-    item_id = tx.execute(insert(mail_items).values(
-        recipient=person.email, name=person.name[:200], user_id=person.user_id, event_id=event_id, kind=kind,
-        timing=timing.value, alliance_id=notice.sender_id, notice=notice.to_dict(), due_at=due,
-    ).on_conflict_do_nothing(constraint="uq_mail_items_recipient_event").returning(mail_items.c.id)).scalar()
+    item_id = tx.execute(ADD_MAIL_ITEM, {
+        "recipient": person.email, "name": person.name[:200], "user_id": person.user_id, "event_id": event_id,
+        "kind": kind, "timing": timing.value, "alliance_id": notice.sender_id,
+        "notice": json.dumps(notice.to_dict()), "due_at": due,
+    }).scalar()
     if item_id is not None and timing is Timing.IMMEDIATE:
         send_message(tx, person.email, person.name, person.user_id is not None, kind,
                      message_id_for(person.email, event_id), notice.title, [notice.to_dict()], [item_id])
@@ -82,7 +96,7 @@ def send_message(tx: Transaction, recipient: str, name: str, has_account: bool, 
     """Decide one email holding ``notices`` in ``tx``: its delivery, its record, its items marked."""
     payload = compose(message_id, recipient, name, has_account, subject, notices, PACING.link_base, intro)
     delivery_id = add_delivery(tx, "email", recipient, payload)
-    tx.execute(sa.insert(messages).values(id=message_id, recipient=recipient, kind=kind, subject=subject[:300],
-                                          items=len(item_ids), digest_day=digest_day, delivery_id=delivery_id))
-    tx.execute(sa.update(mail_items).where(mail_items.c.id.in_(item_ids)).values(message_id=message_id))
+    tx.execute(RECORD_MESSAGE, {"id": message_id, "recipient": recipient, "kind": kind, "subject": subject[:300],
+                                "items": len(item_ids), "digest_day": digest_day, "delivery_id": delivery_id,
+                                "item_ids": item_ids})
     return message_id

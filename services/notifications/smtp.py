@@ -1,8 +1,18 @@
-"""Sending an email through the SMTP server named by SMTP_HOST / SMTP_PORT (and optional login, STARTTLS)."""
+"""Sending an email through the SMTP server named by SMTP_HOST / SMTP_PORT (and optional login, STARTTLS).
+
+Sessions are kept open between messages (``SmtpSessions``): opening one costs
+a connection, the greeting, EHLO (STARTTLS, login) and a QUIT, more than
+sending the message itself.
+"""
+import select
 import smtplib
+import socket
 import ssl
+import time
+from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from services.chassis.config import float_setting, int_setting, setting
 from services.chassis.deliveries import Attempt, Channel, Delivery, PermanentFailure, SendFailed
@@ -32,16 +42,82 @@ class SmtpSettings:
         )
 
 
+IDLE_SECONDS = 10.0  # a session unused for longer is closed, not reused: servers drop idle clients
+MESSAGES_PER_SESSION = 100  # servers limit messages per connection; below the usual limits
+
+
+@dataclass
+class _Session:
+    smtp: smtplib.SMTP
+    sent: int = 0
+    idle_since: float = 0.0
+
+
+class SmtpSessions:
+    """Open SMTP sessions between messages, one per send under way at most.
+
+    A session is reused, oldest first, while it has been idle less than
+    IDLE_SECONDS and its socket has nothing to read (a server that hung up, or
+    said 421, leaves it readable). An error during a send closes it; so does
+    its MESSAGES_PER_SESSION-th message, with QUIT.
+    """
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.local_hostname = socket.getfqdn()  # smtplib would look it up for every connection
+        self._idle: deque[_Session] = deque()
+
+    @contextmanager
+    def session(self) -> Iterator[smtplib.SMTP]:
+        session = self._reusable() or self._open()
+        try:
+            yield session.smtp
+        except BaseException:
+            session.smtp.close()
+            raise
+        session.sent += 1
+        if session.sent >= MESSAGES_PER_SESSION:
+            try:
+                session.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                session.smtp.close()
+        else:
+            session.idle_since = time.monotonic()
+            self._idle.append(session)
+
+    def _reusable(self) -> _Session | None:
+        while self._idle:
+            session = self._idle.popleft()
+            sock = session.smtp.sock
+            if (time.monotonic() - session.idle_since < IDLE_SECONDS and sock is not None
+                    and not select.select([sock], [], [], 0)[0]):
+                return session
+            session.smtp.close()
+        return None
+
+    def _open(self) -> _Session:
+        settings = self.settings
+        server = smtplib.SMTP(settings.host, settings.port, local_hostname=self.local_hostname,
+                              timeout=settings.timeout)
+        try:
+            if settings.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if settings.user:
+                server.login(settings.user, settings.password)
+        except BaseException:
+            server.close()
+            raise
+        return _Session(server)
+
+
 def email_sender(settings: SmtpSettings) -> Callable[[Delivery], int]:
-    """The email channel's send: one SMTP session per message; the server's code is the result."""
+    """The email channel's send, on a kept-open session; the server's code is the result."""
+    sessions = SmtpSessions(settings)
+
     def send(delivery: Delivery) -> int:
         message = to_mime(delivery.payload, settings.from_address)
         try:
-            with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as server:
-                if settings.starttls:
-                    server.starttls(context=ssl.create_default_context())
-                if settings.user:
-                    server.login(settings.user, settings.password)
+            with sessions.session() as server:
                 server.send_message(message, to_addrs=[delivery.payload["to"]])
         except smtplib.SMTPRecipientsRefused as exc:
             code = next(iter(exc.recipients.values()))[0]

@@ -32,14 +32,18 @@ RETRIED = {408, 425, 429}
 USER_AGENT = "AllianceNetwork-Webhooks/1"
 
 
+HOOK = sa.select(webhooks.c.url, webhooks.c.secret, webhooks.c.status, webhooks.c.failing_since).where(
+    webhooks.c.id == sa.bindparam("id"))  # built once: it runs for every delivery
+
+
 def prepare(tx: Transaction, delivery: Delivery) -> Delivery | None:
-    """The webhook's current URL and secret; None once it is disabled or deleted."""
-    hook = tx.execute(sa.select(webhooks.c.url, webhooks.c.secret, webhooks.c.status)
-                      .where(webhooks.c.id == delivery.target)).first()
+    """The webhook's current URL and secret (and whether it is failing); None once it is disabled or deleted."""
+    hook = tx.execute(HOOK, {"id": delivery.target}).first()
     if hook is None or hook.status != "active":
         return None
     return Delivery(delivery.id, delivery.kind, delivery.target,
-                    {**delivery.payload, "_url": hook.url, "_secret": hook.secret}, delivery.attempt)
+                    {**delivery.payload, "_url": hook.url, "_secret": hook.secret,
+                     "_failing": hook.failing_since is not None}, delivery.attempt)
 
 
 def poster(timeout: float, private_allowed: bool) -> Callable[[Delivery], int]:
@@ -48,6 +52,7 @@ def poster(timeout: float, private_allowed: bool) -> Callable[[Delivery], int]:
     def post(delivery: Delivery) -> int:
         payload = dict(delivery.payload)
         url, secret = payload.pop("_url"), payload.pop("_secret")
+        payload.pop("_failing", None)
         refused = why_refused(url, private_allowed)
         if refused:
             raise PermanentFailure(f"target refused: {refused}")
@@ -76,8 +81,9 @@ def poster(timeout: float, private_allowed: bool) -> Callable[[Delivery], int]:
 def after(disable_after: timedelta) -> Callable[[Transaction, Attempt], None]:
     def record(tx: Transaction, attempt: Attempt) -> None:
         hook_id = attempt.delivery.target
-        if attempt.sent:
-            tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id).values(failing_since=None))
+        if attempt.sent:  # a write only when it was failing: every worker's success would lock the one row
+            if attempt.delivery.payload.get("_failing", True):  # unknown unless prepare said
+                tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id).values(failing_since=None))
             return
         hook = tx.execute(sa.update(webhooks).where(webhooks.c.id == hook_id).values(
             failing_since=sa.func.coalesce(webhooks.c.failing_since, attempt.at),

@@ -28,8 +28,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[Stack, str]]:
-    """Yield the running stack and the admin's token; tear everything down after."""
+def bench_stack(workers: int, replicas: dict | None = None,
+                settings: dict[str, str] | None = None) -> Iterator[tuple[Stack, str]]:
+    """Yield the running stack (with ``settings`` added to its environment) and the admin's token; tear
+    everything down after."""
     run = uuid.uuid4().hex[:8]
     server = make_url(os.environ.get("MEMBERSHIP_DB_URL",
                                      "postgresql://postgres@127.0.0.1:5432/alliance_membership"))
@@ -46,6 +48,7 @@ def bench_stack(workers: int, replicas: dict | None = None) -> Iterator[tuple[St
         "MAIL_SINK_DIR": str(run_dir / "mail"),
         **{setting: server.set(database=d).render_as_string(hide_password=False)
            for setting, d in databases.items()},
+        **(settings or {}),
     }
     stack = Stack(env, run_dir=run_dir, replicas=replicas)
     stack.up(timeout=120)

@@ -2,6 +2,7 @@
 import http.client
 import itertools
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -83,6 +84,12 @@ def peak_memory_mib(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def reference_loop_seconds() -> float:

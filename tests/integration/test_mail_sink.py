@@ -10,6 +10,8 @@ from email.utils import make_msgid
 import pytest
 import requests
 
+from tests.mailbox import MailSink
+
 pytestmark = pytest.mark.integration
 
 SUBJECT = "Réservation confirmée — Łódź ✓"
@@ -167,3 +169,24 @@ def test_a_burst_of_300_messages_from_10_senders_all_arrive(mail_sink):
     assert len({m["id"] for m in found}) == 300 and len(list(mail_sink.directory.glob("*.eml"))) == 300
     assert len(mail_sink.mailbox.messages(to="sender7@school.test")) == 30
     assert sent_in < 15, f"300 messages took {sent_in:.1f}s"
+
+
+def test_a_slow_sink_keeps_the_message_before_its_late_answer(tmp_path):
+    sink = MailSink(tmp_path / "mail", tmp_path / "mail-sink.log", {"MAIL_SINK_ANSWER_DELAY_SECONDS": "1.5"})
+    sink.start()
+    try:
+        answered = threading.Event()
+
+        def send() -> None:
+            _send(sink.smtp_port, _message("Slow"))
+            answered.set()
+
+        started = time.monotonic()
+        sender = threading.Thread(target=send)
+        sender.start()
+        [kept] = sink.mailbox.wait_for(1, timeout=5)
+        assert kept["subject"] == "Slow" and not answered.is_set()
+        sender.join(10)
+        assert answered.is_set() and time.monotonic() - started >= 1.5
+    finally:
+        sink.kill()

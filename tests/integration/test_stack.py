@@ -5,6 +5,8 @@ The stack here is the real ``mailsink`` entry and its ``SMTP_*`` settings, besid
 that connects to SMTP_HOST:SMTP_PORT once as it starts (and exits if nothing listens), then answers
 ``/ready``.
 """
+import os
+import signal
 import smtplib
 import socket
 from email.message import EmailMessage
@@ -14,6 +16,7 @@ import yaml
 
 from deploy.stack import COMPOSE_FILE, Stack, StackError
 from tests.mailbox import Mailbox, free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -97,3 +100,23 @@ def test_a_sink_that_cannot_start_stops_the_stack_with_its_log(compose_file, set
         with pytest.raises(StackError, match="mailsink exited before it was healthy"):
             stack.up(timeout=30)
     assert stack.running() == {}
+
+
+def test_a_killed_process_is_started_again_as_up_started_it(compose_file, settings, tmp_path):
+    stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+    stack.up(timeout=30)
+    try:
+        with pytest.raises(StackError, match="already running"):
+            stack.start("gateway")
+        with pytest.raises(StackError, match="not a long-running process"):
+            stack.start("postgres")
+        killed = stack.running()["gateway"]
+        os.kill(killed, signal.SIGKILL)
+        wait_until(lambda: "gateway" not in stack.running(), timeout=10)
+
+        started = stack.start("gateway")
+        stack.wait_ready(timeout=30)
+        assert stack.running()["gateway"] == started != killed
+        assert (tmp_path / "run" / "pids" / "gateway.pid").read_text().split() == [str(started)]
+    finally:
+        assert sorted(stack.down()) == ["gateway", "mailsink"]
