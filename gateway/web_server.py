@@ -10,6 +10,7 @@ import socket
 import time
 import uuid
 
+import eventlet
 from eventlet.wsgi import HeaderLineTooLong, HeadersTooLarge
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
@@ -24,6 +25,7 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Unread request bytes at close make the kernel reset the connection, which can
 # destroy the answer before the client reads it: read (and drop) this much first.
 DRAIN_BYTES, DRAIN_SECONDS = 256 * 1024, 1.0
+LISTEN_BACKLOG = 1024
 
 
 class GatewayProtocol(HttpOnlyProtocol):
@@ -112,6 +114,16 @@ class GatewayWsgiApp(WsgiApp):
 class GatewayWebServer(WebServer):
     def get_wsgi_app(self) -> WsgiApp:
         return GatewayWsgiApp(self)
+
+    def start(self) -> None:
+        # nameko listens with eventlet's default backlog of 50: a rush of a few hundred clients
+        # connecting at once overflowed it.
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, backlog=LISTEN_BACKLOG)
+            self._sock.settimeout(None)  # nameko's workaround for kombu#838
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
 
     def process_request(self, sock: socket.socket, address: object) -> None:
         # eventlet.wsgi sends the headers, then a body larger than its buffer: with Nagle's algorithm

@@ -12,7 +12,8 @@ def _stack(env: dict, tmp_path: Path, compose_file: Path = COMPOSE_FILE) -> Stac
 
 
 def test_without_smtp_host_the_services_send_to_the_local_sink(tmp_path):
-    stack = _stack({"SMTP_HOST": "", "SMTP_PORT": "", "MAIL_SINK_HTTP_PORT": "18025"}, tmp_path)
+    stack = _stack({"SMTP_HOST": "", "SMTP_PORT": "", "MAIL_SINK_HTTP_PORT": "18025", "GATEWAY_PORT": "8000"},
+                   tmp_path)
     sink = stack.services["mailsink"]
     assert sink.command == ["python", "-m", "deploy.mail_sink"]
     assert sink.environment["MAIL_SINK_HOST"] == "127.0.0.1"  # 0.0.0.0 in compose, published here
