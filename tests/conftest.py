@@ -1,4 +1,4 @@
-"""One fixture per real component, shared by every test: broker, database, services, mail sink."""
+"""One fixture per real component, shared by every test: broker, database, services, mail sink, webhook receiver."""
 import uuid
 
 import eventlet
@@ -10,6 +10,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from tests.backing import new_run_id, start_broker, start_postgres
 from tests.events import EventSubscriber
 from tests.mailbox import MailSink
+from tests.webhook_receiver import WebhookReceiver
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +108,10 @@ def mail_sink(tmp_path):
     sink.start()
     yield sink
     sink.kill()
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A real HTTP receiver on this machine (tests/webhook_receiver.py), answering 200 until scripted."""
+    with WebhookReceiver() as receiver:
+        yield receiver

@@ -123,9 +123,10 @@ def add_delivery_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
 
 _ADD = sa.text("INSERT INTO deliveries (kind, target, payload) VALUES (:kind, :target, CAST(:payload AS jsonb))"
                " RETURNING id")
+# Only kinds this worker has a channel for: a row of another kind waits for a worker that has one.
 _CLAIM = sa.text("SELECT id, kind, target, payload, attempts FROM deliveries"
-                 " WHERE state = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at"
-                 " LIMIT 1 FOR UPDATE SKIP LOCKED")
+                 " WHERE state = 'pending' AND next_attempt_at <= :now AND kind = ANY(:kinds)"
+                 " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")
 _ATTEMPT = sa.text("INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, response_code, error)"
                    " VALUES (:id, :now, :outcome, :code, :error)")
 # An attempt is recorded with the delivery's new state in one statement: one round trip less per send.
@@ -168,7 +169,7 @@ def send_due(db: Any, senders: Mapping[str, Channel | Callable], max_attempts: i
 def _send_one(db: Any, channels: Channels, now: datetime, timeout: float) -> bool | None:
     """Claim and send one due delivery: True sent, False failed, None when none is due."""
     with db.transaction() as tx:
-        row = tx.execute(_CLAIM, {"now": now}).mappings().first()
+        row = tx.execute(_CLAIM, {"now": now, "kinds": list(channels)}).mappings().first()
         if row is None:
             return None
         stored = Delivery(str(row["id"]), row["kind"], row["target"], row["payload"], row["attempts"] + 1)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from services.chassis.transaction import Transaction
 from services.notifications.emails import message_id_for
 from services.notifications.fan_out import send_message
-from services.notifications.models import mail_items, messages
+from services.notifications.models import mail_items, messages, preferences, users
 from services.notifications.pacing import PACING
 from services.notifications.wording import digest_subject, merged_subject
 
@@ -26,8 +26,19 @@ def _waiting(tx: Transaction, condition: sa.ColumnElement) -> list:
                       .order_by(mail_items.c.id).with_for_update(skip_locked=True)).mappings().all()
 
 
+def drop_unwanted(tx: Transaction) -> int:
+    """Forget waiting items of people who have since turned email off or been deactivated: the feed keeps
+    what they said; how many."""
+    unwanted = sa.union(sa.select(preferences.c.user_id).where(preferences.c.email == "off"),
+                        sa.select(users.c.id).where(sa.not_(users.c.active)))
+    return tx.execute(sa.delete(mail_items).where(
+        mail_items.c.message_id.is_(None), mail_items.c.timing.in_(("merged", "digest")),
+        mail_items.c.user_id.in_(unwanted))).rowcount
+
+
 def send_merged(tx: Transaction, now: datetime) -> int:
     """Send every merged email whose window has closed; how many."""
+    drop_unwanted(tx)
     groups = tx.execute(
         sa.select(mail_items.c.recipient, mail_items.c.kind)
         .where(mail_items.c.message_id.is_(None), mail_items.c.timing == "merged")
@@ -51,6 +62,7 @@ def send_digests(tx: Transaction, now: datetime) -> int:
     day = PACING.digest_day(now)
     if day is None:
         return 0
+    drop_unwanted(tx)
     had_one = sa.select(messages.c.recipient).where(messages.c.digest_day == day)
     recipients = tx.execute(
         sa.select(mail_items.c.recipient).distinct()

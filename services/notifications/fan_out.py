@@ -45,10 +45,10 @@ def alliance(tx: Transaction, alliance_id: str | None) -> dict | None:
     return dict(row) if row else None
 
 
-def notify(tx: Transaction, envelope: dict, now: datetime) -> int:
-    """Tell everyone ``envelope`` concerns; how many people."""
+def notify(tx: Transaction, envelope: dict, now: datetime, previous_status: str | None = None) -> int:
+    """Tell everyone ``envelope`` concerns; how many people. ``previous_status``: see routing.routes_for."""
     event_type, data = envelope["event_type"], envelope["data"]
-    routes = routing.routes_for(event_type, data)
+    routes = routing.routes_for(event_type, data, previous_status)
     if not routes:
         return 0
     notice = notice_for(event_type, data, alliance(tx, data.get("alliance_id") or envelope.get("alliance_id")))

@@ -69,8 +69,8 @@ MEMBERSHIP_EVENTS = ("membership_started", "membership_ended")
 ROUTED = BOOKING_EVENTS + COURSE_EVENTS + REFERRAL_EVENTS + MEMBERSHIP_EVENTS
 
 
-def routes_for(event_type: str, data: dict) -> list[Route]:
-    """Who hears of this event, most personal first."""
+def routes_for(event_type: str, data: dict, previous_status: str | None = None) -> list[Route]:
+    """Who hears of this event, most personal first; ``previous_status``: a membership's, before it."""
     if event_type in BOOKING_EVENTS:
         return _booking(event_type, data)
     if event_type == "course_published":  # to the member schools it is offered to
@@ -84,6 +84,8 @@ def routes_for(event_type: str, data: dict) -> list[Route]:
     if event_type == "referral_escalated":
         return [Route(Audience(Who.COORDINATORS, data["region_id"]), REFERRAL_ESCALATED)]
     if event_type in MEMBERSHIP_EVENTS:
+        if event_type == "membership_ended" and previous_status == "pending":
+            return []  # an invitation withdrawn before it was accepted: the school never joined
         return [Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), MEMBERSHIP),
                 Route(Audience(Who.ALLIANCE_ADMINS, data["alliance_id"]), MEMBERSHIP)]
     return []
@@ -91,8 +93,9 @@ def routes_for(event_type: str, data: dict) -> list[Route]:
 
 def _booking(event_type: str, data: dict) -> list[Route]:
     if event_type == "booking_cancelled" and data.get("course_cancelled"):
+        # One event per booking: the school's office hears of all its bookings on the course in one email.
         return [Route(Audience(Who.PARTICIPANT, data["participant"]["email"]), COURSE_CANCELLED),
-                Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), COURSE_CANCELLED)]
+                Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), SCHOOL_BOOKINGS)]
     return [Route(Audience(Who.PARTICIPANT, data["participant"]["email"]), BOOKING),
             Route(Audience(Who.SCHOOL_USERS, data["school_urn"]), SCHOOL_BOOKINGS)]
 

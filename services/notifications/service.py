@@ -113,11 +113,12 @@ class NotificationsService(ServiceOperations):
 
     @idempotent_handler(membership_events.CATALOGUE, MEMBERSHIP_NEWS)
     def on_membership_event(self, tx, envelope):
+        previous_status = None
         if envelope["event_type"].startswith("system_leader"):
             copies.keep_system_leader(tx, envelope)
         else:
-            copies.keep_membership(tx, envelope)
-        fan_out.notify(tx, envelope, now())
+            previous_status = copies.keep_membership(tx, envelope)
+        fan_out.notify(tx, envelope, now(), previous_status)
         webhooks.queue(tx, envelope)
 
     @idempotent_handler(membership_events.CATALOGUE, ["user_created", "user_updated"])

@@ -96,23 +96,24 @@ def after(disable_after: timedelta) -> Callable[[Transaction, Attempt], None]:
                 "last_response_code": attempt.response_code,
             }, alliance_id=hook and str(hook["alliance_id"]))
         if hook and hook["status"] == "active" and attempt.at - hook["failing_since"] >= disable_after:
-            since = f"{hook['failing_since']:%Y-%m-%d %H:%M} UTC"
-            disable(tx, dict(hook), attempt.at, f"every delivery failed since {since} (last: {attempt.error})")
+            disable(tx, dict(hook), attempt.at, attempt.error)
     return record
 
 
-def disable(tx: Transaction, hook: dict, now: datetime, reason: str) -> None:
+def disable(tx: Transaction, hook: dict, now: datetime, last_error: str | None) -> None:
+    since = f"{hook['failing_since']:%Y-%m-%d %H:%M} UTC"
+    reason = f"every delivery failed since {since} (last: {last_error})"
     tx.execute(sa.update(webhooks).where(webhooks.c.id == hook["id"]).values(
         status="disabled", disabled_at=now, disabled_reason=reason[:1000]))
     alliance_id = str(hook["alliance_id"])
-    events.emit(tx, "webhook_disabled", {"webhook_id": str(hook["id"]), "alliance_id": alliance_id,
-                                         "failing_since": hook["failing_since"], "reason": reason[:1000]},
-                alliance_id=alliance_id)
+    event = events.emit(tx, "webhook_disabled", {"webhook_id": str(hook["id"]), "alliance_id": alliance_id,
+                                                 "failing_since": hook["failing_since"], "reason": reason[:1000]},
+                        alliance_id=alliance_id)
     notice = Notice("A webhook was disabled",
-                    f"The webhook to {hook['url']} failed every delivery for a day and is now disabled. Fix the "
+                    f"The webhook to {hook['url']} failed every delivery since {since} and is now disabled. Fix the "
                     f"receiver, then turn it on again: POST /api/v1/webhooks/{hook['id']}/enable.",
                     f"/api/v1/webhooks/{hook['id']}/deliveries")
-    fan_out.tell(tx, f"webhook-disabled:{hook['id']}:{now.isoformat()}", "webhook_disabled",
+    fan_out.tell(tx, event["event_id"], "webhook_disabled",
                  [Route(Audience(Who.ALLIANCE_ADMINS, alliance_id), WEBHOOK_DISABLED)], notice, now)
 
 

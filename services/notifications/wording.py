@@ -5,10 +5,12 @@ its messages say which. A merged email's subject counts what it holds
 ("3 new courses from 2 alliances").
 """
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.specialisms import SPECIALISM_LABELS
 
+LONDON = ZoneInfo("Europe/London")
 KIND_WORDS = {"teaching_school_alliance": "teaching school alliance", "teaching_school_hub": "teaching school hub"}
 
 
@@ -38,7 +40,9 @@ def pounds(pence: int | None) -> str:
 
 
 def _day(iso: str) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%-d %B %Y")
+    """A date, or the day a moment falls on in London, as "12 January 2027"."""
+    day = datetime.fromisoformat(iso).astimezone(LONDON).date() if "T" in iso else date.fromisoformat(iso)
+    return day.strftime("%-d %B %Y")
 
 
 def _areas(areas: list[str]) -> str:
@@ -52,25 +56,31 @@ def notice_for(event_type: str, data: dict, alliance: dict | None) -> Notice:
     return Notice(title, body, link, **sender)
 
 
+def _run_by(course: str, alliance: dict | None) -> str:
+    """"Early reading (run by Affinity, a teaching school alliance)", or the title alone."""
+    return f"{course} (run by {described(alliance)})" if alliance else course
+
+
 def _booking(data: dict, alliance: dict | None) -> tuple[str, str, str]:
     who, course, status = data["participant"]["name"], data["course_title"], data["status"]
-    link = f"/api/v1/courses/{data['course_id']}"
+    link, run_by = f"/api/v1/courses/{data['course_id']}", _run_by(course, alliance)
     if status == "confirmed":
         return (f"Place confirmed: {course}",
-                f"{who}'s place on {course} is confirmed, at {pounds(data['price_pence'])}.", link)
+                f"{who}'s place on {run_by} is confirmed, at {pounds(data['price_pence'])}.", link)
     if status == "waitlisted":
         return (f"On the waitlist: {course}",
-                f"{course} is full: {who} is number {data.get('waitlist_position')} on its waitlist and will "
+                f"{run_by} is full: {who} is number {data.get('waitlist_position')} on its waitlist and will "
                 "be given a place when one comes free.", link)
     return (f"Booking cancelled: {course}",
-            f"{who}'s booking on {course} is cancelled; "
+            f"{who}'s booking on {run_by} is cancelled; "
             + (f"a fee of {pounds(data['fee_pence'])} applies." if data.get("fee_pence") else "there is no fee."),
             link)
 
 
 def _promoted(data: dict, alliance: dict | None) -> tuple[str, str, str]:
     who, course = data["participant"]["name"], data["course_title"]
-    return (f"A place came free: {course}", f"{who} moved from the waitlist to a confirmed place on {course}.",
+    return (f"A place came free: {course}",
+            f"{who} moved from the waitlist to a confirmed place on {_run_by(course, alliance)}.",
             f"/api/v1/courses/{data['course_id']}")
 
 
@@ -111,9 +121,10 @@ def _referral(verb: str) -> callable:
 def _matched(data: dict, alliance: dict | None) -> tuple[str, str, str]:
     school, deployment = data.get("school_name") or data["school_urn"], data["deployment"]
     across = " from another alliance" if deployment["cross_alliance"] else ""
+    referred = f" The referral is with {described(alliance)}." if alliance else ""
     return (f"System leader deployed: {school}",
             f"A system leader{across} is deployed to support {school} for {deployment['days']} "
-            f"day{'s' if deployment['days'] != 1 else ''}.", f"/api/v1/referrals/{data['id']}")
+            f"day{'s' if deployment['days'] != 1 else ''}.{referred}", f"/api/v1/referrals/{data['id']}")
 
 
 def _membership(data: dict, alliance: dict | None) -> tuple[str, str, str]:

@@ -43,6 +43,9 @@ class Api:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, body, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, body, **kwargs)
+
     def patch(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("PATCH", path, body, **kwargs)
 

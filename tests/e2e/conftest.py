@@ -37,11 +37,12 @@ def stack_env(broker, postgres, label: str, mail_dir: Path, **extra: str) -> dic
     return env
 
 
-# Notifications paced for tests: windows of seconds, not minutes; webhooks may target this machine.
+# Notifications paced for tests: windows of seconds, not minutes; webhooks may target this machine;
+# overdue referrals escalated (and their coordinators told) within seconds.
 FAST_NOTIFICATIONS = {
     "WEBHOOK_ALLOW_PRIVATE": "1", "NOTIFY_MERGE_WINDOW_SECONDS": "3", "NOTIFY_BATCH_SECONDS": "1",
     "NOTIFY_DIGEST_POLL_SECONDS": "2", "EMAIL_FIRST_RETRY_SECONDS": "1", "WEBHOOK_FIRST_RETRY_SECONDS": "0.5",
-    "WEBHOOK_TIMEOUT_SECONDS": "3",
+    "WEBHOOK_TIMEOUT_SECONDS": "3", "SUPPORT_ESCALATION_SECONDS": "2",
 }
 
 

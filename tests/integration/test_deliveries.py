@@ -103,3 +103,14 @@ def test_a_far_end_that_hangs_counts_as_a_failed_attempt(db):
     [delivery_id] = decide(db)
     assert send_due(db, {"webhook": Receiver(pause=5)}, timeout=0.2) == 0
     assert state(db, delivery_id) == {"state": "pending", "attempts": 1, "outcomes": ["failed"]}
+
+
+def test_a_worker_sends_the_kinds_it_has_a_channel_for_and_leaves_the_others(db):
+    with db.transaction() as tx:
+        email_id = add_delivery(tx, "email", "ada@example.test", {})
+    [webhook_id] = decide(db)
+    receiver = Receiver()
+    assert send_due(db, {"webhook": receiver}) == 1
+    assert receiver.received == [webhook_id]
+    assert state(db, email_id) == {"state": "pending", "attempts": 0, "outcomes": []}
+    assert send_due(db, {"email": receiver}) == 1 and receiver.received == [webhook_id, email_id]

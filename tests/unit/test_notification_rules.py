@@ -38,9 +38,11 @@ def test_a_booking_reaches_its_participant_at_once_and_the_school_office_merged(
     assert BOOKING.timing is Timing.IMMEDIATE and SCHOOL_BOOKINGS.timing is Timing.MERGED
 
 
-def test_a_course_cancelled_is_told_as_such_to_each_booked_participant():
+def test_a_course_cancelled_is_told_at_once_to_each_booked_participant_and_merged_to_the_school():
     routes = routes_for("booking_cancelled", booking("cancelled", course_cancelled=True, fee_pence=0))
-    assert [route.kind for route in routes] == [COURSE_CANCELLED, COURSE_CANCELLED]
+    assert routes == [Route(Audience(Who.PARTICIPANT, "Sam@School.test"), COURSE_CANCELLED),
+                      Route(Audience(Who.SCHOOL_USERS, "110002"), SCHOOL_BOOKINGS)]
+    assert COURSE_CANCELLED.timing is Timing.IMMEDIATE
     notice = notice_for("booking_cancelled", booking("cancelled", course_cancelled=True), ALLIANCE)
     assert notice.title == "Course cancelled: Early reading" and "no fee" in notice.body
 
@@ -73,6 +75,13 @@ def test_opened_goes_to_the_alliance_shared_to_every_alliance_of_the_region_both
     assert [r.audience for r in routes_for("referral_escalated", data)] == [Audience(Who.COORDINATORS, "r1")]
 
 
+@pytest.mark.parametrize("previous_status, told", [("active", True), (None, True), ("pending", False)])
+def test_an_ended_membership_is_news_unless_it_was_an_invitation_withdrawn(previous_status, told):
+    data = {"school_urn": "110002", "alliance_id": "a1", "status": "ended"}
+    assert [r.audience for r in routes_for("membership_ended", data, previous_status)] == ([
+        Audience(Who.SCHOOL_USERS, "110002"), Audience(Who.ALLIANCE_ADMINS, "a1")] if told else [])
+
+
 def test_events_nobody_is_told_of_have_no_routes():
     assert routes_for("attendance_recorded", {}) == [] and routes_for("user_created", {}) == []
 
@@ -91,6 +100,25 @@ def test_notices_use_the_senders_own_vocabulary():
     notice = notice_for("course_published", course, HUB)
     assert "a teaching school hub, has published Maths mastery, starting 12 January 2027" in notice.body
     assert notice.sender == HUB["name"] and notice.link == "/api/v1/courses/c1"
+
+
+@pytest.mark.parametrize("event_type, data", [
+    ("booking_confirmed", booking()), ("booking_waitlisted", booking("waitlisted", waitlist_position=2)),
+    ("booking_promoted", booking()), ("booking_cancelled", booking("cancelled", fee_pence=12550)),
+    ("booking_cancelled", booking("cancelled", course_cancelled=True)),
+    ("referral_matched", {"id": "ref", "school_urn": "110002", "school_name": "Forest Way", "deployment": {
+        "system_leader_id": "l1", "leader_alliance_id": "a1", "cross_alliance": False, "days": 1}})])
+def test_what_a_participant_or_school_is_told_names_the_sender_in_its_own_words(event_type, data):
+    assert "Leicester Teaching School (LeTS), a teaching school hub" in notice_for(event_type, data, HUB).body
+    assert "teaching school" not in notice_for(event_type, data, None).body  # an alliance not yet known
+
+
+@pytest.mark.parametrize("starts_at, day", [
+    ("2027-01-12T09:00:00+00:00", "12 January 2027"), ("2026-06-10T23:30:00+00:00", "11 June 2026"),
+    ("2026-06-11T00:30:00+01:00", "11 June 2026")])
+def test_a_course_starts_on_its_day_in_london(starts_at, day):
+    course = {"id": "c1", "title": "Maths", "starts_at": starts_at, "capacity": 30, "price_member_pence": 0}
+    assert f"starting {day}:" in notice_for("course_published", course, HUB).body
 
 
 def test_a_merged_subject_counts_what_it_holds():
@@ -129,6 +157,7 @@ def test_an_email_has_text_html_the_senders_name_and_a_message_id_stable_per_rec
     assert parsed["From"] == "Affinity <notify@alliance.test>"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert "Sam Patel's place on Early reading is confirmed, at £125.50." in text
+    assert "Sam Patel's place on Early reading (run by Affinity, a teaching school alliance) is confirmed, at " \
+           "£125.50." in text
     assert "http://app.test/api/v1/courses/c1" in text
     assert "<script>" not in html and "&lt;script&gt;" in html
