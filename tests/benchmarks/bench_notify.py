@@ -38,7 +38,7 @@ import requests
 
 from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import cpu_seconds, peak_memory_mib, reference_loop_seconds
+from tests.benchmarks.measure import cpu_seconds, machine_busy_seconds, peak_memory_mib, reference_loop_seconds
 from tests.e2e.flaky_receiver import FlakyReceiver
 from tests.mailbox import Mailbox
 
@@ -208,6 +208,7 @@ def main() -> None:
 
         processes = stack.running()
         cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+        busy_before = machine_busy_seconds()
         began = time.perf_counter()
         booked, statuses, took = open_loop(stack.base_url, token, args.rate, args.seconds, args.clients,
                                            lambda n: booking(courses, urns, n, "t"))
@@ -215,6 +216,7 @@ def main() -> None:
         all_mail = wait_for(expected, lambda: requests.get(f"{sink.base_url}/health").json()["messages"], 120)
         all_hooks = wait_for(expected, lambda: len(receiver.requests()), 60)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+        busy = machine_busy_seconds() - busy_before
         drained = time.perf_counter() - began
         emails, hooks = arrivals(stack, receiver)
 
@@ -232,7 +234,9 @@ def main() -> None:
               + f"; {twice} received twice" + ("" if all_hooks else "; gave up waiting for the rest"))
         print(f"CPU from the first booking until the last arrival ({drained:.0f} s; {os.cpu_count()} cores), "
               f"ms per booking: " + ", ".join(f"{name} {seconds / len(booked) * 1000:.1f}"
-                                              for name, seconds in sorted(cpu.items())))
+                                              for name, seconds in sorted(cpu.items()))
+              + f"; the whole machine {busy / len(booked) * 1000:.1f} (PostgreSQL, RabbitMQ and this client too), "
+              f"busy {busy / drained / (os.cpu_count() or 1):.0%}")
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
         print(f"reference loop after: {reference_loop_seconds():.2f} s")

@@ -92,6 +92,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every processor of this machine has spent busy so far (all processes), in seconds."""
+    user, nice, system, idle, iowait, *rest = (int(n) for n in Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + sum(rest)) / os.sysconf("SC_CLK_TCK")
+
+
 def reference_loop_seconds() -> float:
     """Time of a fixed pure-Python loop: how fast this host is right now.
 
