@@ -25,6 +25,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float  # Unix seconds when it arrived
+    answered: Answer | None = None  # the code it was answered with, or HANG
 
     def header(self, name: str) -> str | None:
         return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
@@ -124,8 +125,8 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver._record(Received(self.command, self.path, dict(self.headers.items()), body, time.time()))
-                answer = receiver._next_answer()
+                at, answer = time.time(), receiver._next_answer()
+                receiver._record(Received(self.command, self.path, dict(self.headers.items()), body, at, answer))
                 if answer == HANG:
                     receiver._released.wait()
                     return

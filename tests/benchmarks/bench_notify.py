@@ -39,8 +39,8 @@ import requests
 from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
 from tests.benchmarks.measure import cpu_seconds, machine_busy_seconds, peak_memory_mib, reference_loop_seconds
-from tests.e2e.flaky_receiver import FlakyReceiver
 from tests.mailbox import Mailbox
+from tests.webhook_receiver import WebhookReceiver
 
 COURSES = 20
 SCHOOLS = 10
@@ -164,15 +164,15 @@ def spread(name: str, seconds: list[float], expected: int) -> str:
             f"max {ordered[-1] * 1000:.0f} ms ({verdict} p99 <= {TARGET_MS} ms)")
 
 
-def arrivals(stack: Stack, receiver: FlakyReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def arrivals(stack: Stack, receiver: WebhookReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Participant email -> wall-clock seconds of each email accepted, and of each webhook received."""
     emails: dict[str, list[float]] = {}
     for message in Mailbox(stack.url("mailsink"), timeout=60).messages():
         for to in message["to"]:
             emails.setdefault(to, []).append(datetime.fromisoformat(message["received_at"]).timestamp())
     hooks: dict[str, list[float]] = {}
-    for request in receiver.requests():
-        hooks.setdefault(request.payload["data"]["participant"]["email"], []).append(request.at)
+    for request in receiver.received:
+        hooks.setdefault(request.json()["data"]["participant"]["email"], []).append(request.at)
     return emails, hooks
 
 
@@ -192,15 +192,15 @@ def main() -> None:
 
     total = int(args.rate * args.seconds)
     places = math.ceil((total + SCHOOLS) / COURSES)
-    receiver = FlakyReceiver(failing=False).start()
-    with bench_stack(args.workers, settings={"WEBHOOK_ALLOW_PRIVATE": "1"}) as (stack, token):
+    with WebhookReceiver() as receiver, bench_stack(args.workers, settings={"WEBHOOK_ALLOW_PRIVATE": "1"}) as (
+            stack, token):
         api = Api(stack.base_url, token)
         courses, urns, _ = seed(api, places, receiver.url)
         sink = Mailbox(stack.url("mailsink"), timeout=60)
         for n in range(SCHOOLS):  # warm-up, once courses knows every school
             api.post(*booking(courses, urns, n, "warm"), tries=100)
         wait_for(SCHOOLS, lambda: len(sink.messages()), 30)
-        wait_for(SCHOOLS, lambda: len(receiver.requests()), 30)
+        wait_for(SCHOOLS, lambda: len(receiver.received), 30)
         print(f"{args.rate:.0f} bookings/s for {args.seconds:.0f} s ({total} scheduled) from up to {args.clients} "
               f"open-loop clients; {COURSES} courses x {places} places; MAX_WORKERS={args.workers}; "
               f"{os.cpu_count()} cores")
@@ -214,7 +214,7 @@ def main() -> None:
                                            lambda n: booking(courses, urns, n, "t"))
         expected = len(booked) + SCHOOLS
         all_mail = wait_for(expected, lambda: requests.get(f"{sink.base_url}/health").json()["messages"], 120)
-        all_hooks = wait_for(expected, lambda: len(receiver.requests()), 60)
+        all_hooks = wait_for(expected, lambda: len(receiver.received), 60)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
         busy = machine_busy_seconds() - busy_before
         drained = time.perf_counter() - began
@@ -240,7 +240,6 @@ def main() -> None:
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
         print(f"reference loop after: {reference_loop_seconds():.2f} s")
-    receiver.stop()
 
 
 if __name__ == "__main__":
