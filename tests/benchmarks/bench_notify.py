@@ -192,8 +192,8 @@ def main() -> None:
 
     total = int(args.rate * args.seconds)
     places = math.ceil((total + SCHOOLS) / COURSES)
-    with WebhookReceiver() as receiver, bench_stack(args.workers, settings={"WEBHOOK_ALLOW_PRIVATE": "1"}) as (
-            stack, token):
+    allowed = {"WEBHOOK_ALLOW_PRIVATE": "1"}
+    with WebhookReceiver(keep_alive=True) as receiver, bench_stack(args.workers, settings=allowed) as (stack, token):
         api = Api(stack.base_url, token)
         courses, urns, _ = seed(api, places, receiver.url)
         sink = Mailbox(stack.url("mailsink"), timeout=60)
