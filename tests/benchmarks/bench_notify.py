@@ -38,7 +38,13 @@ import requests
 
 from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import cpu_seconds, machine_busy_seconds, peak_memory_mib, reference_loop_seconds
+from tests.benchmarks.measure import (
+    cpu_by_command,
+    cpu_seconds,
+    machine_busy_seconds,
+    peak_memory_mib,
+    reference_loop_seconds,
+)
 from tests.mailbox import Mailbox
 from tests.webhook_receiver import WebhookReceiver
 
@@ -46,6 +52,7 @@ COURSES = 20
 SCHOOLS = 10
 TARGET_MS = 500
 DOMAIN = "bench-notify.test"
+SERVERS = {"postgres": "PostgreSQL", "beam.smp": "RabbitMQ"}
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,9 @@ def main() -> None:
         print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
 
         processes = stack.running()
+        processes["this client and receiver"] = os.getpid()
         cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+        servers_before = cpu_by_command(set(SERVERS))
         busy_before = machine_busy_seconds()
         began = time.perf_counter()
         booked, statuses, took = open_loop(stack.base_url, token, args.rate, args.seconds, args.clients,
@@ -216,6 +225,8 @@ def main() -> None:
         all_mail = wait_for(expected, lambda: requests.get(f"{sink.base_url}/health").json()["messages"], 120)
         all_hooks = wait_for(expected, lambda: len(receiver.received), 60)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+        cpu |= {SERVERS[command]: seconds - servers_before[command]
+                for command, seconds in cpu_by_command(set(SERVERS)).items()}
         busy = machine_busy_seconds() - busy_before
         drained = time.perf_counter() - began
         emails, hooks = arrivals(stack, receiver)
@@ -235,7 +246,7 @@ def main() -> None:
         print(f"CPU from the first booking until the last arrival ({drained:.0f} s; {os.cpu_count()} cores), "
               f"ms per booking: " + ", ".join(f"{name} {seconds / len(booked) * 1000:.1f}"
                                               for name, seconds in sorted(cpu.items()))
-              + f"; the whole machine {busy / len(booked) * 1000:.1f} (PostgreSQL, RabbitMQ and this client too), "
+              + f"; the whole machine {busy / len(booked) * 1000:.1f}, "
               f"busy {busy / drained / (os.cpu_count() or 1):.0%}")
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
