@@ -3,7 +3,9 @@
 ``WebhookReceiver([500, 500, 200])`` answers the first three requests with
 those codes, then ``then`` (200); ``HANG`` in the script holds that request
 open without an answer until the receiver closes. ``verify(secret)`` checks
-every recorded request as a receiver in production would.
+every recorded request as a receiver in production would. ``keep_alive``
+answers in HTTP/1.1 and keeps connections open, as most servers do (a
+benchmark's receiver); otherwise each request has a connection of its own.
 """
 import json
 import threading
@@ -25,6 +27,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float  # Unix seconds when it arrived
+    answered: Answer | None = None  # the code it was answered with, or HANG
 
     def header(self, name: str) -> str | None:
         return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
@@ -47,13 +50,14 @@ class Received:
 
 
 class WebhookReceiver:
-    def __init__(self, script: Iterable[Answer] = (), then: Answer = 200, port: int = 0) -> None:
+    def __init__(self, script: Iterable[Answer] = (), then: Answer = 200, port: int = 0,
+                 keep_alive: bool = False) -> None:
         self._script = list(script)
         self._then = then
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._received: list[Received] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class(keep_alive))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -118,14 +122,16 @@ class WebhookReceiver:
         with self._lock:
             self._received.append(request)
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def _handler_class(self, keep_alive: bool) -> type[BaseHTTPRequestHandler]:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver._record(Received(self.command, self.path, dict(self.headers.items()), body, time.time()))
-                answer = receiver._next_answer()
+                at, answer = time.time(), receiver._next_answer()
+                receiver._record(Received(self.command, self.path, dict(self.headers.items()), body, at, answer))
                 if answer == HANG:
                     receiver._released.wait()
                     return

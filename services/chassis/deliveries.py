@@ -129,10 +129,13 @@ _CLAIM = sa.text("SELECT id, kind, target, payload, attempts FROM deliveries"
                  " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")
 _ATTEMPT = sa.text("INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, response_code, error)"
                    " VALUES (:id, :now, :outcome, :code, :error)")
-_SENT = sa.text("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, sent_at = :now, last_error = NULL,"
+# An attempt is recorded with the delivery's new state in one statement: one round trip less per send.
+_SENT = sa.text(f"WITH attempt AS ({_ATTEMPT.text})"
+                " UPDATE deliveries SET state = 'sent', attempts = attempts + 1, sent_at = :now, last_error = NULL,"
                 " last_response_code = :code WHERE id = :id")
 _CANCELLED = sa.text("UPDATE deliveries SET state = 'cancelled' WHERE id = :id")
-_RETRY = sa.text("UPDATE deliveries SET state = :state, attempts = attempts + 1, last_error = :error,"
+_RETRY = sa.text(f"WITH attempt AS ({_ATTEMPT.text})"
+                 " UPDATE deliveries SET state = :state, attempts = attempts + 1, last_error = :error,"
                  " last_response_code = :code, next_attempt_at = :next WHERE id = :id")
 
 
@@ -181,8 +184,7 @@ def _send_one(db: Any, channels: Channels, now: datetime, timeout: float) -> boo
         except (Exception, eventlet.Timeout) as exc:
             _failed(tx, channel, delivery, exc, timeout, now)
             return False
-        tx.execute(_ATTEMPT, {"id": delivery.id, "now": now, "outcome": "sent", "code": code, "error": None})
-        tx.execute(_SENT, {"id": delivery.id, "now": now, "code": code})
+        tx.execute(_SENT, {"id": delivery.id, "now": now, "outcome": "sent", "code": code, "error": None})
         if channel.after:
             channel.after(tx, Attempt(delivery, now, sent=True, final=True, response_code=code))
         return True
@@ -198,8 +200,8 @@ def _failed(tx: Transaction, channel: Channel, delivery: Delivery, exc: BaseExce
     final = isinstance(exc, PermanentFailure) or delivery.attempt >= channel.max_attempts
     log.warning("delivery %s (%s) failed, attempt %s%s: %s", delivery.id, delivery.kind, delivery.attempt,
                 " (giving up)" if final else "", error[:200])
-    tx.execute(_ATTEMPT, {"id": delivery.id, "now": now, "outcome": "failed", "code": code, "error": error})
-    tx.execute(_RETRY, {"id": delivery.id, "error": error, "code": code, "state": "failed" if final else "pending",
+    tx.execute(_RETRY, {"id": delivery.id, "now": now, "outcome": "failed", "error": error, "code": code,
+                        "state": "failed" if final else "pending",
                         "next": now + timedelta(seconds=channel.retry_in(delivery.attempt))})
     if channel.after:
         channel.after(tx, Attempt(delivery, now, sent=False, final=final, response_code=code, error=error))

@@ -38,14 +38,21 @@ import requests
 
 from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import cpu_seconds, peak_memory_mib, reference_loop_seconds
-from tests.e2e.flaky_receiver import FlakyReceiver
+from tests.benchmarks.measure import (
+    cpu_by_command,
+    cpu_seconds,
+    machine_busy_seconds,
+    peak_memory_mib,
+    reference_loop_seconds,
+)
 from tests.mailbox import Mailbox
+from tests.webhook_receiver import WebhookReceiver
 
 COURSES = 20
 SCHOOLS = 10
 TARGET_MS = 500
 DOMAIN = "bench-notify.test"
+SERVERS = {"postgres": "PostgreSQL", "beam.smp": "RabbitMQ"}
 
 
 @dataclass(frozen=True)
@@ -164,15 +171,15 @@ def spread(name: str, seconds: list[float], expected: int) -> str:
             f"max {ordered[-1] * 1000:.0f} ms ({verdict} p99 <= {TARGET_MS} ms)")
 
 
-def arrivals(stack: Stack, receiver: FlakyReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def arrivals(stack: Stack, receiver: WebhookReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Participant email -> wall-clock seconds of each email accepted, and of each webhook received."""
     emails: dict[str, list[float]] = {}
     for message in Mailbox(stack.url("mailsink"), timeout=60).messages():
         for to in message["to"]:
             emails.setdefault(to, []).append(datetime.fromisoformat(message["received_at"]).timestamp())
     hooks: dict[str, list[float]] = {}
-    for request in receiver.requests():
-        hooks.setdefault(request.payload["data"]["participant"]["email"], []).append(request.at)
+    for request in receiver.received:
+        hooks.setdefault(request.json()["data"]["participant"]["email"], []).append(request.at)
     return emails, hooks
 
 
@@ -192,29 +199,35 @@ def main() -> None:
 
     total = int(args.rate * args.seconds)
     places = math.ceil((total + SCHOOLS) / COURSES)
-    receiver = FlakyReceiver(failing=False).start()
-    with bench_stack(args.workers, settings={"WEBHOOK_ALLOW_PRIVATE": "1"}) as (stack, token):
+    allowed = {"WEBHOOK_ALLOW_PRIVATE": "1"}
+    with WebhookReceiver(keep_alive=True) as receiver, bench_stack(args.workers, settings=allowed) as (stack, token):
         api = Api(stack.base_url, token)
         courses, urns, _ = seed(api, places, receiver.url)
         sink = Mailbox(stack.url("mailsink"), timeout=60)
         for n in range(SCHOOLS):  # warm-up, once courses knows every school
             api.post(*booking(courses, urns, n, "warm"), tries=100)
         wait_for(SCHOOLS, lambda: len(sink.messages()), 30)
-        wait_for(SCHOOLS, lambda: len(receiver.requests()), 30)
+        wait_for(SCHOOLS, lambda: len(receiver.received), 30)
         print(f"{args.rate:.0f} bookings/s for {args.seconds:.0f} s ({total} scheduled) from up to {args.clients} "
               f"open-loop clients; {COURSES} courses x {places} places; MAX_WORKERS={args.workers}; "
               f"{os.cpu_count()} cores")
         print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
 
         processes = stack.running()
+        processes["this client and receiver"] = os.getpid()
         cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+        servers_before = cpu_by_command(set(SERVERS))
+        busy_before = machine_busy_seconds()
         began = time.perf_counter()
         booked, statuses, took = open_loop(stack.base_url, token, args.rate, args.seconds, args.clients,
                                            lambda n: booking(courses, urns, n, "t"))
         expected = len(booked) + SCHOOLS
         all_mail = wait_for(expected, lambda: requests.get(f"{sink.base_url}/health").json()["messages"], 120)
-        all_hooks = wait_for(expected, lambda: len(receiver.requests()), 60)
+        all_hooks = wait_for(expected, lambda: len(receiver.received), 60)
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+        cpu |= {SERVERS[command]: seconds - servers_before[command]
+                for command, seconds in cpu_by_command(set(SERVERS)).items()}
+        busy = machine_busy_seconds() - busy_before
         drained = time.perf_counter() - began
         emails, hooks = arrivals(stack, receiver)
 
@@ -232,11 +245,12 @@ def main() -> None:
               + f"; {twice} received twice" + ("" if all_hooks else "; gave up waiting for the rest"))
         print(f"CPU from the first booking until the last arrival ({drained:.0f} s; {os.cpu_count()} cores), "
               f"ms per booking: " + ", ".join(f"{name} {seconds / len(booked) * 1000:.1f}"
-                                              for name, seconds in sorted(cpu.items())))
+                                              for name, seconds in sorted(cpu.items()))
+              + f"; the whole machine {busy / len(booked) * 1000:.1f}, "
+              f"busy {busy / drained / (os.cpu_count() or 1):.0%}")
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
         print(f"reference loop after: {reference_loop_seconds():.2f} s")
-    receiver.stop()
 
 
 if __name__ == "__main__":

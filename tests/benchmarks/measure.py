@@ -92,6 +92,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_by_command(commands: set[str]) -> dict[str, float]:
+    """CPU seconds used so far by every process running one of ``commands`` (its /proc comm), by command.
+    A process that exits in between is missed: meant for servers whose processes stay (PostgreSQL's
+    backends of pooled connections, RabbitMQ)."""
+    used: dict[str, float] = {command: 0.0 for command in commands}
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            command = comm.read_text().strip()
+            if command in commands:
+                used[command] += cpu_seconds(int(comm.parent.name))
+        except (OSError, ValueError):  # gone meanwhile
+            continue
+    return used
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every processor of this machine has spent busy so far (all processes), in seconds."""
+    user, nice, system, idle, iowait, *rest = (int(n) for n in Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + sum(rest)) / os.sysconf("SC_CLK_TCK")
+
+
 def reference_loop_seconds() -> float:
     """Time of a fixed pure-Python loop: how fast this host is right now.
 
