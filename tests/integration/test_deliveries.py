@@ -1,10 +1,12 @@
 """Deliveries on the real database: decided with the transaction, sent once, retried, failed, resent once."""
+from datetime import datetime, timezone
+
 import eventlet
 import pytest
 import sqlalchemy as sa
 
 from services.chassis.database import UnitOfWork
-from services.chassis.deliveries import Delivery, add_delivery, send_due
+from services.chassis.deliveries import _CLAIM, Delivery, add_delivery, send_due
 from services.chassis.periodic import Clock
 from tests.integration.probe.models import deliveries, delivery_attempts
 
@@ -114,3 +116,18 @@ def test_a_worker_sends_the_kinds_it_has_a_channel_for_and_leaves_the_others(db)
     assert receiver.received == [webhook_id]
     assert state(db, email_id) == {"state": "pending", "attempts": 0, "outcomes": []}
     assert send_due(db, {"email": receiver}) == 1 and receiver.received == [webhook_id, email_id]
+
+
+def test_a_claim_reads_the_oldest_due_row_alone_even_before_the_table_has_statistics(db):
+    """The claim's plan walks ix_deliveries_due in order and stops at the first row. On a new table (no
+    statistics) a claim that let the planner use the kind's index fetched and sorted every due row: 12 ms a
+    claim with a backlog of 1,300, for each of them."""
+    with db.transaction() as tx:
+        tx.execute(sa.text("INSERT INTO deliveries (kind, target, payload) SELECT CASE WHEN n % 2 = 0 THEN 'email'"
+                           " ELSE 'webhook' END, 'target-' || n, jsonb_build_object('text', repeat('x', 1500))"
+                           " FROM generate_series(1, 3000) AS n"))
+        tx.execute(sa.text("UPDATE deliveries SET state = 'sent' WHERE target < 'target-2'"))
+    with db.transaction() as tx:
+        plan = "\n".join(tx.execute(sa.text(f"EXPLAIN {_CLAIM.text}"), {"now": datetime.now(timezone.utc),
+                                                                       "kinds": ["email", "webhook"]}).scalars())
+    assert "Index Scan using ix_deliveries_due" in plan and "Sort" not in plan and "Bitmap" not in plan, plan
