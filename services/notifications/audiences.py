@@ -3,11 +3,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from services.chassis import scope
 from services.chassis.transaction import Transaction
 from services.notifications.models import alliances, memberships, preferences, system_leaders, users
 from services.notifications.routing import Audience, Who
 
-ALLIANCE_ROLES = ("alliance_admin", "alliance_staff")
+ALLIANCE_ROLES = tuple(role.value for role in scope.ALLIANCE_ROLES)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,10 @@
 """The notifications service: entrypoints and dependencies only."""
-from datetime import datetime, timezone
-
 from services.chassis.config import float_setting
 from services.chassis.database import Database
 from services.chassis.entrypoints import rpc
 from services.chassis.inbox import idempotent_handler
 from services.chassis.operations import ServiceOperations
-from services.chassis.periodic import periodic
+from services.chassis.periodic import CLOCK, periodic
 from services.chassis.request_pipeline import act, change, read
 from services.chassis.validation import load
 from services.courses import events as courses_events
@@ -35,10 +33,6 @@ def batch_seconds() -> float:
 def digest_seconds() -> float:
     """How often digests due are looked for (NOTIFY_DIGEST_POLL_SECONDS, default 300)."""
     return float_setting("NOTIFY_DIGEST_POLL_SECONDS", 300.0)
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class NotificationsService(ServiceOperations):
@@ -103,12 +97,12 @@ class NotificationsService(ServiceOperations):
 
     @idempotent_handler(courses_events.CATALOGUE, COURSES_EVENTS)
     def on_course_event(self, tx, envelope):
-        fan_out.notify(tx, envelope, now())
+        fan_out.notify(tx, envelope, CLOCK.now())
         webhooks.queue(tx, envelope)
 
     @idempotent_handler(support_events.CATALOGUE, SUPPORT_EVENTS)
     def on_support_event(self, tx, envelope):
-        fan_out.notify(tx, envelope, now())
+        fan_out.notify(tx, envelope, CLOCK.now())
         webhooks.queue(tx, envelope)
 
     @idempotent_handler(membership_events.CATALOGUE, MEMBERSHIP_NEWS)
@@ -118,7 +112,7 @@ class NotificationsService(ServiceOperations):
             copies.keep_system_leader(tx, envelope)
         else:
             previous_status = copies.keep_membership(tx, envelope)
-        fan_out.notify(tx, envelope, now(), previous_status)
+        fan_out.notify(tx, envelope, CLOCK.now(), previous_status)
         webhooks.queue(tx, envelope)
 
     @idempotent_handler(membership_events.CATALOGUE, ["user_created", "user_updated"])
