@@ -4,7 +4,8 @@
 #                 (DEMO_DATA=0 to skip); returns once GET /ready answers 200
 #   make down     stop what `make up` started
 #   make mail     the local mailbox's URL (the mail sink `make up` runs unless SMTP_HOST is set)
-#   make test     every test (they create their own databases)
+#   make test     every test (they create their own databases), browser tests in Chromium included
+#   make web      build the web app (web/dist) with Vite from the pinned web/package-lock.json
 #   make lint     ruff: imports, unused names, style
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one;
 #                 make bench-sign-in: membership's memory in a sign-in rush;
@@ -21,7 +22,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint bench bench-schools bench-sign-in bench-support bench-notify fuzz compose-check services venv
+.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -37,9 +38,23 @@ $(STAMP): pyproject.toml | $(PY)
 services:
 	bash deploy/ensure-services.sh
 
+# The web app: npm ci from the lock file, then a Vite build, only when a source is newer than the build.
+WEB_SOURCES := $(wildcard web/src/*.js web/src/*/*.js web/src/*.css web/src/*.svg) web/index.html web/vite.config.js
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npx vite build --logLevel warn
+
+# Debian's Chromium and ChromeDriver for the browser tests (installed when missing and apt-get can).
+browser:
+	@bash deploy/ensure-browser.sh
+
 # On this machine webhooks may target local receivers (off by default elsewhere: SSRF).
 up: export WEBHOOK_ALLOW_PRIVATE ?= 1
-up: venv services
+up: venv services web
 	$(PY) -m deploy.stack up
 	@if [ "$(DEMO_DATA)" != "0" ]; then $(PY) -m deploy.demo_data --base-url http://127.0.0.1:$(GATEWAY_PORT); fi
 	@echo ""
@@ -68,7 +83,7 @@ mail: venv
 # The tests make their own databases and vhost on the broker and server named here.
 test: export AMQP_URI ?= amqp://guest:guest@127.0.0.1:5672/
 test: export MEMBERSHIP_DB_URL ?= postgresql://postgres@127.0.0.1:5432/alliance_membership
-test: venv services
+test: venv services web browser
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	exit $$rc

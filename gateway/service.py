@@ -2,7 +2,7 @@
 
 Its routes are those of every service in ``services/registry.py`` (the class
 ``<Name>Routes`` in ``gateway/routes/<name>.py``), between signing in and
-operations.
+operations, and the web app's page and assets.
 """
 from importlib import import_module
 from importlib.util import find_spec
@@ -10,6 +10,7 @@ from importlib.util import find_spec
 from gateway.clients import ServiceClients
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.operations import OperationsRoutes
+from gateway.routes.web import WebRoutes
 from services.registry import SERVICES, ServiceEntry
 
 
@@ -29,7 +30,7 @@ for _entry in SERVICES:
     register_errors(_entry)
 
 
-class GatewayService(AuthRoutes, *map(routes_of, SERVICES), OperationsRoutes):
+class GatewayService(AuthRoutes, *map(routes_of, SERVICES), OperationsRoutes, WebRoutes):
     name = "gateway"
 
     rpc = ServiceClients()
