@@ -75,13 +75,10 @@ export function App() {
   if (meError) return html`<main id="main" tabindex="-1"><${Problem} error=${meError} /></main>`;
   if (!current.me) return html`<main id="main" tabindex="-1"><${Loading} what="Signing in" /></main>`;
 
-  let found = null;
-  let params = null;
-  for (const candidate of ROUTES) {
-    params = match(candidate.path, where.path);
-    if (params) { found = candidate; break; }
-  }
+  // A path may have one view per role (a course is booked by a school, managed by its alliance).
   const role = current.me.scope.role;
+  const matching = ROUTES.map((r) => [r, match(r.path, where.path)]).filter(([, p]) => p);
+  const [found, params] = matching.find(([r]) => r.roles.includes(role)) || matching[0] || [null, null];
   let body;
   if (!found) body = html`<${NotFound} />`;
   else if (!found.roles.includes(role)) body = html`<${NotAllowed} route=${found} />`;
