@@ -10,7 +10,8 @@
 #   make bench    the booking-rush benchmark (make bench-schools: the schools one;
 #                 make bench-sign-in: membership's memory in a sign-in rush;
 #                 make bench-support: referrals, matches and the board at a region's scale;
-#                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s)
+#                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s;
+#                 make bench-web: the web app's page-usable times and script/style bytes against their budgets)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 
@@ -22,7 +23,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify fuzz compose-check services venv
+.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv
 
 venv: $(STAMP)
 
@@ -102,6 +103,9 @@ bench-support: venv services
 
 bench-notify: venv services
 	$(PY) -m tests.benchmarks.bench_notify
+
+bench-web: venv services web browser
+	$(PY) -m tests.benchmarks.bench_web
 
 fuzz: venv services
 	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)
