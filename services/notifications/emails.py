@@ -17,7 +17,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
 MESSAGE_IDS = uuid.UUID("5c1c43f5-7a0a-4d5e-9b38-6f3c1a8b2e11")
 PLATFORM = "Alliance Network"
 FOOTER_USER = ("You receive this because of your role in {platform}. Choose immediate emails, a daily "
-               "summary or none: PUT /api/v1/notification-preferences.")
+               "summary or none: {link_base}/#/notifications/preferences")
 FOOTER_GUEST = "You receive this because you were named on a booking or deployment in {platform}."
 
 
@@ -26,12 +26,22 @@ def message_id_for(recipient: str, key: str) -> str:
     return str(uuid.uuid5(MESSAGE_IDS, f"{recipient.lower()}|{key}"))
 
 
+def page_of(link: str | None, has_account: bool) -> str | None:
+    """The web app's page for a notice's API link (``/api/v1/courses/c1`` → ``/#/courses/c1``); none for
+    someone without an account to sign in with."""
+    if not link or not has_account:
+        return None
+    return "/#/" + link.removeprefix("/api/v1/").lstrip("/")
+
+
 def compose(message_id: str, recipient: str, name: str, has_account: bool, subject: str,
             notices: list[dict], link_base: str, intro: str | None = None) -> dict:
     """A delivery payload: everything needed to send it again identically."""
     senders = {n.get("sender") for n in notices}
+    notices = [{**n, "page": page_of(n.get("link"), has_account)} for n in notices]
     context = {"name": name, "subject": subject, "notices": notices, "intro": intro, "link_base": link_base,
-               "footer": (FOOTER_USER if has_account else FOOTER_GUEST).format(platform=PLATFORM)}
+               "footer": (FOOTER_USER if has_account else FOOTER_GUEST).format(platform=PLATFORM,
+                                                                                link_base=link_base)}
     return {
         "message_id": message_id, "to": recipient, "to_name": name, "subject": subject,
         "from_name": senders.pop() if len(senders) == 1 and None not in senders else PLATFORM,

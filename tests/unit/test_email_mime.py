@@ -54,3 +54,14 @@ def test_an_address_that_is_not_ascii_gets_a_message_smtputf8_can_carry():
         sent = message_from_string(wire.decode("utf-8"), policy=policy.default)
         assert sent["To"].addresses[0].addr_spec == address and sent["Subject"] == NOTICE["title"]
         assert sent.get_body(("plain",)).get_content().rstrip("\n") == _payload()["text"].rstrip("\n")
+
+
+def test_a_notice_links_to_its_page_in_the_web_app_for_people_who_can_sign_in():
+    from services.notifications.emails import compose
+    notice = {"title": "Booked", "body": "A place", "link": "/api/v1/bookings/b1", "sender": None}
+    member = compose("m1", "a@school.test", "A", True, "Booked", [notice], "https://alliance.example")
+    guest = compose("m2", "p@school.test", "P", False, "Booked", [notice], "https://alliance.example")
+    assert "https://alliance.example/#/bookings/b1" in member["text"]
+    assert 'href="https://alliance.example/#/bookings/b1"' in member["html"]
+    assert "https://alliance.example/#/notifications/preferences" in member["text"]
+    assert "/#/bookings" not in guest["text"] and "/api/v1/" not in guest["text"]

@@ -150,7 +150,7 @@ def test_an_email_has_text_html_the_senders_name_and_a_message_id_stable_per_rec
     assert message_id_for("sam@school.test", "e1") != message_id_for("sam@school.test", "e2")
     notice = notice_for("booking_confirmed", booking(), ALLIANCE).to_dict()
     notice["body"] += " <script>alert(1)</script>"
-    payload = compose("0b5e6c3e-0000-5000-8000-000000000001", "sam@school.test", "Sam Patel", False,
+    payload = compose("0b5e6c3e-0000-5000-8000-000000000001", "sam@school.test", "Sam Patel", True,
                       notice["title"], [notice], "http://app.test")
     parsed = message_from_bytes(to_mime(payload, "notify@alliance.test").as_bytes(), policy=policy.default)
     assert parsed["Message-ID"] == "<0b5e6c3e-0000-5000-8000-000000000001@alliance.test>"
@@ -159,5 +159,5 @@ def test_an_email_has_text_html_the_senders_name_and_a_message_id_stable_per_rec
     html = parsed.get_body(("html",)).get_content()
     assert "Sam Patel's place on Early reading (run by Affinity, a teaching school alliance) is confirmed, at " \
            "£125.50." in text
-    assert "http://app.test/api/v1/courses/c1" in text
+    assert "http://app.test/#/courses/c1" in text
     assert "<script>" not in html and "&lt;script&gt;" in html
