@@ -104,8 +104,28 @@ def test_an_alliance_admin_sees_the_ranked_matches_with_reasons_and_assigns_one(
     assert "matched" in browser.driver.find_element(By.CSS_SELECTOR, ".summary .status").text
     browser.row(leader)
     assert admin.get(f"/api/v1/referrals/{referral['id']}")["status"] == "matched"
+    browser.driver.execute_script("window.scrollTo(0, 0)")
     browser.screenshot("referral")
     browser.assert_accessible()
+
+    browser.fill("Days used", "1")
+    browser.fill("Visit note", "Met the deputy head; coaching plan agreed.")
+    browser.press("Log visit")
+    browser.sees("The visit is logged.")
+    browser.row("coaching plan agreed")
+    browser.wait(lambda: "active" in browser.driver.find_element(By.CSS_SELECTOR, ".summary .status").text, "active")
+    browser.fill("Rating (RAG)", "Green: on track")
+    browser.fill("Review note", "Deputy head leading the weekly meeting.")
+    browser.press("Add review")
+    browser.sees("Review added: rated green.")
+    browser.fill("Outcome", "Improved")
+    browser.press("Close referral")
+    browser.sees("unused days are released")  # the confirm step says what closing does
+    assert admin.get(f"/api/v1/referrals/{referral['id']}")["status"] == "active"
+    browser.press("Yes, close referral")
+    browser.sees("The referral is closed.")
+    assert admin.get(f"/api/v1/referrals/{referral['id']}")["status"] == "closed"
+    browser.row("outcome: Improved")
 
 
 def test_the_school_opens_a_referral_sees_field_errors_then_its_timeline(browser):

@@ -49,13 +49,14 @@ function Matches({ referral, matches, allianceName, onChanged }) {
 export function Assign({ referral, allianceName, onChanged }) {
   const [open, setOpen] = useState(false);
   const matches = useLoad(() => (open ? get(`/referrals/${referral.id}/matches`) : Promise.resolve(null)),
-    [open, referral.id, referral.deployments.length]);
+    [open, referral.id]);
   const heading = referral.deployments.length ? "Assign another system leader" : "Match a system leader";
   return html`<section class="panel" aria-labelledby="assign-h">
     <h2 id="assign-h">${heading}</h2>
     ${!open
       ? html`<button type="button" onClick=${() => setOpen(true)}>Find matching leaders</button>`
       : html`<${Loaded} state=${matches} what="Ranking the region's system leaders">${(found) => found && html`<${Matches}
-          referral=${referral} matches=${found} allianceName=${allianceName} onChanged=${onChanged} />`}</${Loaded}>`}
+          referral=${referral} matches=${found} allianceName=${allianceName}
+          onChanged=${(message) => { setOpen(false); onChanged(message); }} />`}</${Loaded}>`}
   </section>`;
 }
