@@ -71,7 +71,7 @@ function Detail({ me, r, reload, allianceName }) {
   const mayLog = (d) => can.visit && d.status === "active"
     && (manages(me, r) || d.leader_alliance_id === me.scope.alliance_id);
   return html`
-    <p class="summary"><${Status} value=${r.status} /> ${statusLabel(r.status)}
+    <p class="summary"><span class="visually-hidden">Status: </span><${Status} value=${r.status} />
       ${r.overdue && html` <span class="status status-overdue">overdue</span>`}
       ${r.cross_alliance && html` <span class="status">cross-alliance</span>`}</p>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}

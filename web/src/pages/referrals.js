@@ -45,7 +45,7 @@ function ReferralList({ me, query }) {
   const filtered = FILTERS.some((k) => query[k]);
   return html`<${Page} title="Referrals" actions=${html`<a class="button" href=${href("/referrals/new")}>Open a referral</a>`}>
     <p>${me.scope.role === SCHOOL_USER ? "Your school's requests for support."
-      : "Referrals of schools for support, newest first, as far as your role may see them."}</p>
+      : "Referrals of schools for support, in the order they were opened, as far as your role may see them."}</p>
     <${Filters} me=${me} query=${query} alliances=${alliances} />
     <${Table} caption=${`Referrals${filtered ? " (filtered)" : ""}`} rows=${pages.items}
       empty=${pages.loading ? "" : "No referrals match."} columns=${[
