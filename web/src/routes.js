@@ -2,5 +2,7 @@
 // A page's roles mirror what the API lets those roles do; the API refuses the rest anyway.
 import { routes as home } from "./pages/home.js";
 import { routes as notifications } from "./pages/notifications.js";
+import { routes as referrals } from "./pages/referrals.js";
+import { routes as board } from "./pages/board.js";
 
-export const ROUTES = [...home, ...notifications];
+export const ROUTES = [...home, ...notifications, ...referrals, ...board];
