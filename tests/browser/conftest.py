@@ -25,9 +25,10 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_stack(broker, postgres, tmp_path_factory):
-    """A stack of its own, seeded with the demo data the README signs in with."""
+    """A stack of its own, seeded with the demo data the README signs in with; stopped when the browser tests
+    are done, so that it does not hold database connections through the rest of the run."""
     if not (ROOT / "web" / "dist" / "index.html").exists():
         pytest.fail("web/dist is not built: run `make web` (make test does)")
     settings = stack_env(broker, postgres, "browser", tmp_path_factory.mktemp("mail"), **FAST_NOTIFICATIONS)
