@@ -29,7 +29,8 @@ def set_input(browser, label: str, value: str) -> None:
 
 
 def token(base_url: str, email: str) -> dict:
-    answer = requests.post(f"{base_url}/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+    answer = requests.post(f"{base_url}/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD},
+                           timeout=10)
     answer.raise_for_status()
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
@@ -38,6 +39,18 @@ def api(base_url: str, who: dict, method: str, path: str, body=None) -> dict:
     answer = requests.request(method, f"{base_url}/api/v1{path}", json=body, headers=who, timeout=10)
     assert answer.ok, answer.text
     return answer.json()
+
+
+def draft_course(base_url: str, who: dict, title: str, days: float, sessions: int = 1, **fields) -> dict:
+    me = api(base_url, who, "GET", "/me")
+    start = datetime.now(timezone.utc) + timedelta(days=days)
+    return api(base_url, who, "POST", "/courses", {
+        "alliance_id": me["scope"]["alliance_id"], "title": f"{title} {uuid.uuid4().hex[:6]}",
+        "programme": "subject_cpd", "area": "cpd", "visibility": "region", "capacity": 5,
+        "price_member_pence": 5000, "price_non_member_pence": 9000,
+        "sessions": [{"starts_at": (start + timedelta(days=7 * n)).isoformat(),
+                      "ends_at": (start + timedelta(days=7 * n, hours=3)).isoformat()} for n in range(sessions)],
+        **fields})
 
 
 def fill_course(browser, title: str) -> None:
@@ -107,16 +120,7 @@ def test_a_field_error_is_shown_next_to_its_field(browser):
 def test_staff_record_attendance_and_the_booking_becomes_completed(browser, web_stack):
     base = web_stack.base_url
     staff, school = token(base, ALLIANCE_STAFF), token(base, SCHOOL)
-    me = api(base, staff, "GET", "/me")
-    start = datetime.now(timezone.utc) + timedelta(days=2)
-    course = api(base, staff, "POST", "/courses", {
-        "alliance_id": me["scope"]["alliance_id"], "title": f"Behaviour that works {uuid.uuid4().hex[:6]}",
-        "programme": "subject_cpd", "area": "cpd", "visibility": "region", "capacity": 1,
-        "price_member_pence": 5000, "price_non_member_pence": 9000,
-        "sessions": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=3)).isoformat()},
-                     {"starts_at": (start + timedelta(days=7)).isoformat(),
-                      "ends_at": (start + timedelta(days=7, hours=3)).isoformat()}],
-    })
+    course = draft_course(base, staff, "Behaviour that works", days=2, sessions=2, capacity=1)
     api(base, staff, "POST", f"/courses/{course['id']}/publish")
     name = f"Sam Attender {uuid.uuid4().hex[:4]}"
     placed = api(base, school, "POST", f"/courses/{course['id']}/bookings", {
@@ -148,13 +152,7 @@ def test_staff_record_attendance_and_the_booking_becomes_completed(browser, web_
 def test_cancelling_a_course_asks_first_and_says_every_booking_goes_without_a_fee(browser, web_stack):
     base = web_stack.base_url
     staff = token(base, ALLIANCE_STAFF)
-    me = api(base, staff, "GET", "/me")
-    start = datetime.now(timezone.utc) + timedelta(days=20)
-    course = api(base, staff, "POST", "/courses", {
-        "alliance_id": me["scope"]["alliance_id"], "title": f"To be called off {uuid.uuid4().hex[:6]}",
-        "programme": "other", "area": "cpd", "visibility": "alliance", "capacity": 5,
-        "price_member_pence": 0, "price_non_member_pence": 0,
-        "sessions": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}]})
+    course = draft_course(base, staff, "To be called off", days=20, visibility="alliance")
     browser.sign_in(ALLIANCE_STAFF, DEMO_PASSWORD)
     browser.go(f"/courses/{course['id']}")
     browser.heading(course["title"])
@@ -230,9 +228,19 @@ def test_webhooks_as_admin_the_secret_once_and_staff_cannot_open_them(browser, w
     browser.heading("Webhooks")
     browser.row(url)
     assert secret not in browser.driver.page_source
+    # A course of the alliance published: the webhook is sent it (to a port nobody listens on).
+    admin = token(web_stack.base_url, ALLIANCE_ADMIN)
+    course = draft_course(web_stack.base_url, admin, "Sent to the webhook", days=30)
+    api(web_stack.base_url, admin, "POST", f"/courses/{course['id']}/publish")
     browser.follow(url)
     browser.heading("Webhook deliveries")
-    browser.sees("Deliveries")
+
+    def delivered():
+        browser.driver.refresh()
+        browser.heading("Webhook deliveries")
+        return browser.wait(lambda: browser.row("Course published"), "the delivery", seconds=3)
+    delivery = browser.wait(delivered, "a delivery of course_published", seconds=30)
+    assert any(state in delivery.text for state in ("pending", "failed", "sent")), delivery.text
     browser.assert_accessible()
 
     browser.press("Sign out")

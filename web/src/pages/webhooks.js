@@ -113,7 +113,7 @@ function Deliveries({ id }) {
     <${Loaded} state=${hook} what="Loading the webhook">${(h) => html`<dl class="facts">
       <dt>URL</dt><dd>${h.url}</dd><dt>Status</dt><dd><${Status} value=${h.status} /></dd>
       <dt>Events</dt><dd>${h.event_types.map(label).join(", ")}</dd></dl>`}</${Loaded}>
-    <${Table} caption="Deliveries, newest first" rows=${pages.items} empty="Nothing delivered yet." columns=${[
+    <${Table} caption="Deliveries, oldest first" rows=${pages.items} empty="Nothing delivered yet." columns=${[
       ["Event", (d) => label(d.event_type)],
       ["Status", (d) => html`<${Status} value=${d.status} />`],
       ["Attempts", (d) => d.attempts],
