@@ -91,11 +91,18 @@ def test_staff_draft_a_course_with_two_sessions_publish_it_and_see_it(browser):
     assert len(rows) == 2
     browser.press("Publish")
     browser.sees("Published: schools it is offered to can book it now.")
+    browser.follow("Edit details")
+    browser.heading("Edit a course")
+    assert browser.field("Price for member schools").get_attribute("value") == "75.50"
+    browser.fill("Places", "15")
+    browser.press("Save changes")
+    browser.heading(title)
+    browser.sees("0 of 15 taken, 15 left")
 
     browser.go("/courses")
     browser.heading("Courses")
     row = browser.row(title)
-    assert "published" in row.text and "0 of 12 taken" in row.text, row.text
+    assert "published" in row.text and "0 of 15 taken" in row.text, row.text
     assert not [e for e in browser.console_errors() if "Content Security Policy" in e]
 
 

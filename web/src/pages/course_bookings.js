@@ -2,19 +2,20 @@
 import { useState } from "preact/hooks";
 import { all, get, post } from "../api.js";
 import { html } from "../html.js";
-import { label, money, when } from "../format.js";
+import { money, when } from "../format.js";
 import { href } from "../router.js";
 import { Loaded, Notice, Page, Problem, Status, Table, useLoad, useSubmit } from "../ui.js";
 import { Attendance } from "./attendance.js";
+import { areaName, programmeName, visibilityName } from "./course_form.js";
 
 function Facts({ course }) {
   return html`<dl class="facts">
     <dt>Status</dt><dd><${Status} value=${course.status} /></dd>
-    <dt>Programme</dt><dd>${label(course.programme)} (${label(course.area)})</dd>
-    <dt>Offered to</dt><dd>${{ alliance: "Our member schools only", region: "Schools of our region",
-      public: "Every school" }[course.visibility]}</dd>
-    <dt>Places</dt><dd>${course.confirmed_count} of ${course.capacity} taken, ${course.places_left} left,
-      ${course.waitlist_count} on the waiting list</dd>
+    <dt>Programme</dt><dd>${programmeName(course.programme)}</dd>
+    <dt>Area</dt><dd>${areaName(course.area)}</dd>
+    <dt>Offered to</dt><dd>${visibilityName(course.visibility)}</dd>
+    <dt>Places</dt><dd>${`${course.confirmed_count} of ${course.capacity} taken, ${course.places_left} left, `
+      + `${course.waitlist_count} on the waiting list`}</dd>
     <dt>Price</dt><dd>${money(course.price_member_pence)} for members, ${money(course.price_non_member_pence)} for others</dd>
     <dt>Bookings close</dt><dd>${course.booking_closes_at ? when(course.booking_closes_at) : "When the first session starts"}</dd>
     <dt>Free cancellation</dt><dd>Until ${course.cancellation_deadline_days} days before the start</dd>

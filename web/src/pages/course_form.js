@@ -6,14 +6,19 @@ import { isoToLondonInput, label, londonInputToIso, penceFromPounds } from "../f
 import { href, navigate } from "../router.js";
 import { Field, Loaded, Page, Problem, Select, useLoad, useSubmit } from "../ui.js";
 
-const PROGRAMMES = ["ect", "npq", "middle_leadership", "senior_leadership", "headship", "governors", "subject_cpd",
+export const PROGRAMMES = ["ect", "npq", "middle_leadership", "senior_leadership", "headship", "governors", "subject_cpd",
   "itt", "other"].map((p) => [p, { ect: "Early career teachers (ECT)", npq: "NPQ", itt: "Initial teacher training (ITT)",
   subject_cpd: "Subject CPD" }[p] || label(p)]);
-const AREAS = [["itt", "Initial teacher training"], ["cpd", "CPD"], ["school_to_school_support", "School-to-school support"],
+export const AREAS = [["itt", "Initial teacher training"], ["cpd", "CPD"], ["school_to_school_support", "School-to-school support"],
   ["leadership_development", "Leadership development"], ["specialist_leaders", "Specialist leaders"],
   ["research_and_development", "Research and development"], ["ecf", "Early career framework"], ["npq", "NPQ"],
   ["appropriate_body", "Appropriate body"]];
-const VISIBILITIES = [["alliance", "Our member schools only"], ["region", "Schools of our region"], ["public", "Every school"]];
+export const VISIBILITIES = [["alliance", "Our member schools only"], ["region", "Schools of our region"], ["public", "Every school"]];
+
+const named = (choices) => (code) => choices.find(([value]) => value === code)?.[1] || label(code);
+export const programmeName = named(PROGRAMMES);
+export const areaName = named(AREAS);
+export const visibilityName = named(VISIBILITIES);
 
 const pounds = (pence) => (pence === null || pence === undefined ? "" : (pence / 100).toFixed(2));
 const penceOf = (text) => (String(text).trim() === "" ? null : penceFromPounds(text));
@@ -124,7 +129,7 @@ function EditForm({ course }) {
   });
   return html`<form class="narrow" onSubmit=${(e) => { e.preventDefault(); save.submit(); }} novalidate>
     <${Problem} error=${save.error} />
-    <p>${label(course.programme)} · ${course.sessions.length} session${course.sessions.length === 1 ? "" : "s"}
+    <p>${programmeName(course.programme)} · ${course.sessions.length} session${course.sessions.length === 1 ? "" : "s"}
       (sessions cannot be changed once drafted; cancel the course and draft another instead).</p>
     <${CommonFields} form=${form} set=${set} error=${save.error} />
     <button type="submit" disabled=${save.busy}>${save.busy ? "Saving…" : "Save changes"}</button>

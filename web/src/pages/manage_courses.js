@@ -1,12 +1,12 @@
 // Alliance staff and admins: their alliance's courses, drafts and cancelled ones included.
 import { useState } from "preact/hooks";
 import { html } from "../html.js";
-import { label, money, when } from "../format.js";
+import { money, when } from "../format.js";
 import { ALLIANCE } from "../roles.js";
 import { href } from "../router.js";
 import { More, Page, Select, Status, Table, usePages } from "../ui.js";
 import { CourseBookings } from "./course_bookings.js";
-import { DraftCourse, EditCourse } from "./course_form.js";
+import { DraftCourse, EditCourse, programmeName } from "./course_form.js";
 
 const STATUSES = [["all", "Every status"], ["draft", "Drafts"], ["published", "Published"], ["cancelled", "Cancelled"]];
 
@@ -23,7 +23,7 @@ function AllianceCourses({ me }) {
         ["Course", (c) => html`<a href=${href(`/courses/${c.id}`)}>${c.title}</a>`],
         ["Status", (c) => html`<${Status} value=${c.status} />`],
         ["Starts", (c) => when(c.starts_at)],
-        ["Programme", (c) => label(c.programme)],
+        ["Programme", (c) => programmeName(c.programme)],
         ["Sessions", (c) => c.sessions.length],
         ["Places", (c) => `${c.confirmed_count} of ${c.capacity} taken${c.waitlist_count ? `, ${c.waitlist_count} waiting` : ""}`],
         ["Price", (c) => `${money(c.price_member_pence)} members, ${money(c.price_non_member_pence)} others`],
