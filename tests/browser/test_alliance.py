@@ -246,7 +246,7 @@ def test_webhooks_as_admin_the_secret_once_and_staff_cannot_open_them(browser, w
         browser.driver.refresh()
         browser.heading("Webhook deliveries")
         return browser.wait(lambda: browser.row("Course published"), "the delivery", seconds=3)
-    delivery = browser.wait(delivered, "a delivery of course_published", seconds=30)
+    delivery = browser.wait(delivered, "a delivery of course_published", seconds=60)
     assert any(state in delivery.text for state in ("pending", "failed", "sent")), delivery.text
     browser.assert_accessible()
 
