@@ -11,7 +11,9 @@ class CoursesRoutes:
     def create_course(self, call: Call) -> dict:
         return self.rpc.courses.create_course(call.caller, call.body, call.idempotency_key)
 
-    @route("GET", "/api/v1/courses", "Published courses offered to the caller", TAG,
+    @route("GET", "/api/v1/courses",
+           "Published courses offered to the caller; with status, also the drafts and cancelled courses "
+           "the caller runs or oversees", TAG,
            response=schemas.Course, query=schemas.CourseFilters, paginated=True)
     def list_courses(self, call: Call) -> dict:
         return self.rpc.courses.list_courses(call.caller, call.filters, call.page)

@@ -15,7 +15,7 @@ from services.courses.exceptions import CapacityBelowConfirmed, WrongCourseState
 from services.courses.lifecycle import CourseStatus
 from services.courses.models import alliances, course_sessions, courses
 from services.courses.places import cancel_all, promote
-from services.courses.visibility import alliances_run_by, listed_for, readable_by, run_by
+from services.courses.visibility import alliances_run_by, listed_for, overseen_by, readable_by, run_by
 
 MANAGERS = ALLIANCE_ROLES
 COURSE = schemas.Course()
@@ -63,8 +63,21 @@ def get_course(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
     return COURSE.dump(with_sessions(tx, find_course(tx, course_id, readable_by(caller))))
 
 
+def _listed(caller: CallerScope, status: str) -> sa.ColumnElement:
+    """Published courses offered to the caller; drafts and cancelled ones only to those who run or oversee them."""
+    offered = sa.and_(courses.c.status == CourseStatus.PUBLISHED.value, listed_for(caller))
+    if status == CourseStatus.PUBLISHED:
+        return offered
+    unpublished = sa.and_(courses.c.status != CourseStatus.PUBLISHED.value, overseen_by(caller))
+    if status == "all":
+        return sa.or_(offered, unpublished)
+    return sa.and_(courses.c.status == status, overseen_by(caller))
+
+
 def list_courses(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
-    query = sa.select(courses).where(courses.c.status == CourseStatus.PUBLISHED.value, listed_for(caller))
+    query = sa.select(courses).where(_listed(caller, filters.get("status") or CourseStatus.PUBLISHED.value))
+    if filters.get("alliance_id"):
+        query = query.where(courses.c.alliance_id == filters["alliance_id"])
     if filters.get("programme"):
         query = query.where(courses.c.programme == filters["programme"])
     if filters.get("region_id"):

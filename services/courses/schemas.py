@@ -90,6 +90,10 @@ class Course(Schema):
 class CourseFilters(Schema):
     programme = Text(load_default=None, validate=validate.OneOf(PROGRAMMES))
     region_id = UUIDString(load_default=None)
+    alliance_id = UUIDString(load_default=None)
+    status = Text(load_default=None, validate=validate.OneOf(["published", "draft", "cancelled", "all"]), metadata={
+        "description": "published (the default) lists what is offered to the caller; draft, cancelled and all "
+                       "add only the courses the caller runs or oversees (its alliance's; a coordinator's region)"})
     q = Text(load_default=None, validate=validate.Length(max=100))
 
 

@@ -193,3 +193,28 @@ def test_editing_a_published_course_tells_the_others(world, schools, stack_event
     assert event["alliance_id"] == world.a1["id"] and event["region_id"] == world.region1["id"]
     problem(world.a1_staff.patch(f"/api/v1/courses/{course['id']}", {"status": "draft"}), 422)
     problem(world.a2_admin.patch(f"/api/v1/courses/{course['id']}", {"title": "Mine"}), 404)
+
+
+def test_drafts_and_cancelled_courses_are_listed_only_to_those_who_run_or_oversee_them(world, schools):
+    draft = eventually(lambda: (lambda a: a.json() if a.status_code == 201 else None)(
+        world.a1_staff.post("/api/v1/courses", course_body(world.a1["id"], title="Still a draft"))))
+    cancelled = published_course(world.a1_staff, world.a1["id"], title="Called off")
+    world.a1_staff.post(f"/api/v1/courses/{cancelled['id']}/cancel").raise_for_status()
+    live = published_course(world.a1_staff, world.a1["id"], title="Going ahead")
+
+    def ids(caller, **params):
+        answer = caller.get("/api/v1/courses", params={"limit": 200, **params})
+        assert answer.status_code == 200, answer.text
+        return {c["id"] for c in answer.json()["items"]}
+
+    own = ids(world.a1_staff, status="all", alliance_id=world.a1["id"])
+    assert {draft["id"], cancelled["id"], live["id"]} <= own
+    assert draft["id"] in ids(world.a1_admin, status="draft") and live["id"] not in ids(world.a1_staff, status="draft")
+    assert cancelled["id"] in ids(world.a1_staff, status="cancelled")
+    assert draft["id"] not in ids(world.a1_staff)  # published only, as before
+    assert draft["id"] in ids(world.coordinator, status="draft")  # the region's coordinator oversees them
+    for outsider in (world.a2_admin, world.coordinator2, schools.school_users[schools.a1_schools[0]]):
+        seen = ids(outsider, status="all")
+        assert draft["id"] not in seen and cancelled["id"] not in seen
+    assert live["id"] in ids(world.a2_admin, status="all")  # region-shared, published
+    problem(world.a1_staff.get("/api/v1/courses", params={"status": "archived"}), 422)
