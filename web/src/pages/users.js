@@ -35,7 +35,7 @@ function ConfirmDeactivate({ user, action, onCancel }) {
   const yes = useRef(null);
   useEffect(() => yes.current?.focus(), []);
   return html`<div class="confirm" role="group" aria-label=${`Deactivate ${user.name}?`}>
-    <p><strong>Deactivate ${user.name}?</strong> They are signed out at once and can no longer sign in.
+    <p><strong>Deactivate ${user.name}?</strong> They can no longer sign in, and their sessions end within a minute.
       The app cannot reactivate an account.</p>
     <div class="actions">
       <button type="button" class="danger" ref=${yes} disabled=${action.busy} onClick=${() => action.submit(user)}>
