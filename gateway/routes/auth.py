@@ -35,6 +35,12 @@ class AuthRoutes:
     def create_user(self, call: Call) -> dict:
         return self.rpc.membership.create_user(call.caller, call.body, call.idempotency_key)
 
+    @route("GET", "/api/v1/users", "Users the caller manages (platform admin: all; alliance admin: its alliance's "
+           "staff and admins; school user: its school's users)", TAG,
+           response=schemas.User, query=schemas.UserFilters, paginated=True)
+    def list_users(self, call: Call) -> dict:
+        return self.rpc.membership.list_users(call.caller, call.filters, call.page)
+
     @route("POST", "/api/v1/users/{user_id}/deactivate", "Deactivate a user the caller manages", TAG,
            response=schemas.User)
     def deactivate_user(self, call: Call, user_id: str) -> dict:

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from services.chassis.database import Transaction
 from services.chassis.errors import Forbidden, NotFound
+from services.chassis.pagination import paginate
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.chassis.validation import is_uuid
 from services.membership import schemas
@@ -26,6 +27,30 @@ def manages(caller: CallerScope, user: Mapping) -> bool:
         Role.SCHOOL_USER: role is Role.SCHOOL_USER and user["school_urn"] == caller.school_urn,
     }
     return user["id"] != caller.user_id and rules.get(caller.role, False)
+
+
+def managed_by(caller: CallerScope) -> sa.ColumnElement:
+    """``manages`` as a filter on ``users`` (oneself included: one's own account is in one's scope)."""
+    if caller.is_admin:
+        return sa.true()
+    if caller.role is Role.ALLIANCE_ADMIN and caller.alliance_id:
+        return sa.and_(users.c.alliance_id == caller.alliance_id,
+                       users.c.role.in_([role.value for role in ALLIANCE_ROLES]))
+    if caller.role is Role.SCHOOL_USER and caller.school_urn:
+        return sa.and_(users.c.school_urn == caller.school_urn, users.c.role == Role.SCHOOL_USER.value)
+    return sa.false()
+
+
+def list_users(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
+    """The users the caller manages (those it may deactivate, and itself), by name; 403 for other roles."""
+    caller.require(*MANAGERS)
+    query = sa.select(users).where(managed_by(caller))
+    if filters.get("role"):
+        query = query.where(users.c.role == filters["role"])
+    if filters.get("active") is not None:
+        query = query.where(users.c.deactivated_at.is_(None) if filters["active"]
+                            else users.c.deactivated_at.is_not(None))
+    return paginate(tx, query, [users.c.name, users.c.id], page, USER.dump)
 
 
 def deactivate_user(tx: Transaction, caller: CallerScope, user_id: str) -> dict:

@@ -202,6 +202,11 @@ class User(Schema):
     active = fields.Function(lambda user: user.get("deactivated_at") is None, dump_only=True)
 
 
+class UserFilters(Schema):
+    role = Text(load_default=None, validate=validate.OneOf(ROLES))
+    active = fields.Boolean(load_default=None)
+
+
 class Credentials(Schema):
     email = Text(required=True, validate=validate.Length(min=1, max=254))
     password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=256))

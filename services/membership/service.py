@@ -136,6 +136,11 @@ class MembershipService(ServiceOperations):
         return sign_in.sign_in(self.db, payload["email"], payload["password"], client)
 
     @rpc
+    def list_users(self, scope, filters=None, page=None):
+        wanted = load(schemas.UserFilters(), filters or {})
+        return read(self.db, scope, lambda tx, caller: accounts.list_users(tx, caller, wanted, page))
+
+    @rpc
     def deactivate_user(self, scope, user_id):
         return act(self.db, scope, lambda tx, caller: accounts.deactivate_user(tx, caller, user_id))
 

@@ -82,6 +82,10 @@ CASES = [
     Case("POST", "/api/v1/users", frozenset({P, AA}), body_of(lambda t: {
         "email": f"staff{t.unique()}@matrix.test", "name": "Staff", "role": "alliance_staff",
         "alliance_id": t.a["id"], "password": w.PASSWORD})),
+    # The users a caller manages: A's staff to the platform admin and A's admin; other admins and school users
+    # get their own (B's, F's, their school's) without them; coordinators and staff manage nobody.
+    Case("GET", "/api/v1/users", frozenset({P, AA}), static(), hidden=frozenset({BA, FA, U, UO, UN}),
+         shows=lambda t, item: item["email"] == f"{w.ALLIANCE_STAFF}@matrix.test"),
     Case("POST", "/api/v1/users/{user_id}/deactivate", frozenset({P, AA}), lambda t: (
         {"user_id": t.fresh_staff()}, None, {})),
     Case("POST", "/api/v1/regions", frozenset({P}), body_of(lambda t: {

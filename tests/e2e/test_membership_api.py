@@ -230,6 +230,52 @@ def test_users_are_created_within_the_creators_scope(world, anonymous):
         "password": "another-long-password"}), 403)
 
 
+def _every_user(api, **params) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        page = api.get("/api/v1/users", params={**params, "limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            return items
+
+
+def test_users_are_listed_to_those_who_manage_them(world, admin, anonymous):
+    mine = world.a1_admin.created("/api/v1/users", {
+        "email": "listed.staff@affinity.test", "name": "Listed Staff", "role": "alliance_staff",
+        "password": "another-long-password"})
+    theirs = world.a2_admin.created("/api/v1/users", {
+        "email": "listed.staff@lets.test", "name": "Listed Staff", "role": "alliance_staff",
+        "password": "another-long-password"})
+    problem(anonymous.get("/api/v1/users"), 401)
+    for caller in (world.coordinator, world.coordinator2, world.a1_staff):
+        problem(caller.get("/api/v1/users"), 403)
+
+    seen = _every_user(world.a1_admin)  # two at a time: the cursor pages through them all
+    assert {u["alliance_id"] for u in seen} == {world.a1["id"]}
+    assert {u["role"] for u in seen} <= {"alliance_admin", "alliance_staff"}
+    emails = {u["email"] for u in seen}
+    assert {"admin@affinity.test", "staff@affinity.test", "listed.staff@affinity.test"} <= emails
+    assert "listed.staff@lets.test" not in emails and "office@forestway.test" not in emails
+    assert [(u["name"], u["id"]) for u in seen] == sorted((u["name"], u["id"]) for u in seen)
+    assert all("password" not in u and "password_hash" not in u for u in seen)
+    assert theirs["id"] not in {u["id"] for u in _every_user(world.a1_admin, role="alliance_staff")}
+    assert {u["email"] for u in _every_user(world.a2_admin)} >= {"admin@lets.test", "listed.staff@lets.test"}
+    assert mine["id"] not in {u["id"] for u in _every_user(world.a2_admin)}
+
+    school = {u["email"] for u in _every_user(world.school_user)}
+    assert "office@forestway.test" in school and not school & emails
+    everyone = {u["id"] for u in _every_user(admin)}
+    assert {mine["id"], theirs["id"]} <= everyone
+
+    world.a1_admin.post(f"/api/v1/users/{mine['id']}/deactivate")
+    inactive = _every_user(world.a1_admin, active="false")
+    assert mine["id"] in {u["id"] for u in inactive} and all(not u["active"] for u in inactive)
+    assert mine["id"] not in {u["id"] for u in _every_user(world.a1_admin, active="true")}
+    assert "role" in problem(world.a1_admin.get("/api/v1/users", params={"role": "king"}), 422)["errors"]
+
+
 def test_sign_in(anonymous, world):
     problem(anonymous.post("/api/v1/auth/token", {"email": "coord@emsyh.test", "password": "wrong"}), 401)
     problem(anonymous.post("/api/v1/auth/token", {"email": "nobody@x.test", "password": "wrong"}), 401)

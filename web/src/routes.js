@@ -1,5 +1,6 @@
 // Every page of the app: its path, who may open it, and its place in the navigation.
 // A page's roles mirror what the API lets those roles do; the API refuses the rest anyway.
+import { routes as admin } from "./pages/admin.js";
 import { routes as board } from "./pages/board.js";
 import { routes as home } from "./pages/home.js";
 import { routes as leaders } from "./pages/leaders.js";
@@ -10,4 +11,4 @@ import { routes as referrals } from "./pages/referrals.js";
 import { routes as webhooks } from "./pages/webhooks.js";
 
 export const ROUTES = [...home, ...manageCourses, ...referrals, ...board, ...members, ...leaders, ...webhooks,
-  ...notifications];
+  ...admin, ...notifications];
