@@ -70,6 +70,7 @@ def test_the_catalogue_filters_by_programme_and_area(browser):
     browser.sees(MATHS)
     browser.fill("Programme", "Governors")
     browser.wait(lambda: "programme=governors" in browser.driver.current_url, "the programme in the address")
+    assert browser.driver.execute_script("return document.activeElement.name") == "programme"  # focus stays put
     browser.sees(GOVERNORS)
     browser.wait(lambda: MATHS not in browser.text() and REGION_COURSE not in browser.text(), "other programmes gone")
 

@@ -1,6 +1,6 @@
 // The courses offered to a school (with the price it pays), and a region's catalogue for its
 // coordinator and the platform admin (with each course's fill rate and waitlist).
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { when } from "../format.js";
 import { html } from "../html.js";
 import { COORDINATOR, PLATFORM_ADMIN, SCHOOL_USER } from "../roles.js";
@@ -13,6 +13,7 @@ const FILTERS = ["q", "programme", "area"];
 
 function Filters({ query }) {
   const [q, setQ] = useState(query.q || "");
+  useEffect(() => setQ(query.q || ""), [query.q]);  // back and forward keep the form in step
   const apply = (changes) => {
     const wanted = { ...query, ...changes };
     const search = new URLSearchParams(FILTERS.filter((k) => wanted[k]).map((k) => [k, wanted[k]])).toString();
@@ -67,7 +68,7 @@ function Catalogue({ query, me }) {
     <p>${school
       ? "Published courses offered to your school. The price shown is what your school pays for a place."
       : "Every alliance's published courses in your region, and public ones, with how full each is."}</p>
-    <${Filters} query=${query} key=${JSON.stringify(params)} />
+    <${Filters} query=${query} />
     <p class="summary" aria-live="polite">${pages.loading ? "" : `${pages.items.length}${pages.done ? "" : "+"} course${pages.items.length === 1 ? "" : "s"}${filtered ? " match" : ""}`}</p>
     ${(!pages.loading || pages.items.length > 0) && html`<${Table} caption=${school ? "Courses offered to your school" : "Courses and how full they are"}
       columns=${school ? SCHOOL_COLUMNS : REGION_COLUMNS} rows=${pages.items}
