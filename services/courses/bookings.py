@@ -13,10 +13,10 @@ from services.courses.catalogue import find_course
 from services.courses.events import emit
 from services.courses.exceptions import AlreadyBooked, AlreadyCancelled, NotOpenForBooking
 from services.courses.lifecycle import BookingStatus
-from services.courses.models import bookings, courses, memberships, schools
+from services.courses.models import bookings, courses, schools
 from services.courses.places import booking_record, close_gap, promote
 from services.courses.schedule import booking_closed_reason
-from services.courses.visibility import bookings_of, overseen_by, readable_by, run_by
+from services.courses.visibility import active_member_regions, bookings_of, overseen_by, readable_by, run_by
 
 BOOKERS = (*ALLIANCE_ROLES, Role.SCHOOL_USER)
 # The hottest statement of a booking rush, in one round trip: the booking, and
@@ -41,6 +41,37 @@ INSERT_BOOKING = sa.text("""
     )
     SELECT * FROM placed""")
 BOOKING = schemas.Booking()
+# What a booking shows of its course (the listings join ``courses``).
+COURSE_OF_BOOKING = (courses.c.title.label("course_title"), courses.c.starts_at.label("course_starts_at"),
+                     courses.c.cancellation_deadline_days.label("course_deadline_days"))
+
+
+def cancelling_costs(booking: dict, first_session_starts_at: datetime, deadline_days: int,
+                     now: datetime) -> int | None:
+    """What cancelling the booking at ``now`` costs: a waitlisted place nothing; None when it cannot be cancelled."""
+    if not lifecycle.BOOKING.allows(booking["status"], BookingStatus.CANCELLED):
+        return None
+    if booking["status"] != BookingStatus.CONFIRMED:
+        return 0
+    return pricing.cancellation_fee(booking["price_pence"], first_session_starts_at, deadline_days, now)
+
+
+def booking_out(booking: dict, course_title: str, starts_at: datetime, deadline_days: int) -> dict:
+    """The booking as the API shows it, with its course's title and what cancelling it would cost now."""
+    fee = cancelling_costs(booking, starts_at, deadline_days, datetime.now(timezone.utc))
+    return BOOKING.dump({
+        **booking, "course_title": course_title, "course_starts_at": starts_at, "cancellation_fee_pence": fee,
+        "free_cancellation_until": None if fee is None else pricing.free_cancellation_until(starts_at, deadline_days),
+    })
+
+
+def _with_course(booking: dict, course: dict) -> dict:
+    return booking_out(booking, course["title"], course["starts_at"], course["cancellation_deadline_days"])
+
+
+def _joined(row: dict) -> dict:
+    """A row of ``bookings`` with COURSE_OF_BOOKING, as the API shows it."""
+    return booking_out(dict(row), row["course_title"], row["course_starts_at"], row["course_deadline_days"])
 
 
 def _own_school_only(caller: CallerScope, urn: str) -> None:
@@ -50,10 +81,7 @@ def _own_school_only(caller: CallerScope, urn: str) -> None:
 
 def _school(tx: Transaction, urn: str) -> tuple[str, list[str]]:
     """The school's name and the regions where it is an active member (one round trip)."""
-    # As text: psycopg2 hands a uuid[] back as one unparsed string.
-    regions = sa.func.array(sa.select(sa.cast(memberships.c.region_id, sa.Text)).where(
-        memberships.c.school_urn == urn, memberships.c.status == "active").scalar_subquery())
-    row = tx.execute(sa.select(schools.c.name, regions).where(schools.c.urn == urn)).first()
+    row = tx.execute(sa.select(schools.c.name, active_member_regions(urn)).where(schools.c.urn == urn)).first()
     if row is None:
         raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
     return row[0], list(row[1])
@@ -70,26 +98,26 @@ def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> di
     if closed:
         raise NotOpenForBooking(closed)
     school_name, member_regions = _school(tx, data["school_urn"])
-    member = pricing.pays_member_price(course["region_id"], member_regions)
+    member, price = pricing.price_for_school(course, member_regions)
     placement = waitlist.place(course["capacity"], course["confirmed_count"], course["waitlist_count"])
     participant = data["participant"]
     booking = tx.execute(INSERT_BOOKING, {
         "course_id": course["id"], "school_urn": data["school_urn"], "name": participant["name"],
         "email": participant["email"].strip(), "role": participant.get("role"),
         "status": placement.status, "position": placement.waitlist_position, "member": member,
-        "price": pricing.place_price(member, course["price_member_pence"], course["price_non_member_pence"]),
+        "price": price,
         "booked_by": caller.user_id,
     }).mappings().first()
     if booking is None:
         raise AlreadyBooked(f"{participant['email']} already holds a place on this course")
     emit(tx, f"booking_{placement.status}", booking_record(tx, dict(booking), course, school_name), course)
-    return BOOKING.dump(booking)
+    return _with_course(dict(booking), course)
 
 
 def _find_booking(tx: Transaction, caller: CallerScope, booking_id: str) -> dict:
     if not is_uuid(booking_id):
         raise NotFound("no such booking")
-    row = tx.execute(sa.select(bookings).join(courses, courses.c.id == bookings.c.course_id)
+    row = tx.execute(sa.select(bookings, *COURSE_OF_BOOKING).join(courses, courses.c.id == bookings.c.course_id)
                      .where(bookings.c.id == booking_id, bookings_of(caller))).mappings().first()
     if row is None:
         raise NotFound("no such booking")
@@ -109,10 +137,8 @@ def cancel_booking(tx: Transaction, caller: CallerScope, booking_id: str, data: 
     if not lifecycle.BOOKING.allows(booking["status"], BookingStatus.CANCELLED):
         raise AlreadyCancelled(f"the booking is {booking['status']}")
     now = datetime.now(timezone.utc)
-    fee = 0
+    fee = cancelling_costs(booking, course["starts_at"], course["cancellation_deadline_days"], now)
     if booking["status"] == BookingStatus.CONFIRMED:
-        fee = pricing.cancellation_fee(booking["price_pence"], course["starts_at"],
-                                       course["cancellation_deadline_days"], now)
         course = dict(tx.execute(sa.update(courses).where(courses.c.id == course["id"])
                                  .values(confirmed_count=courses.c.confirmed_count - 1)
                                  .returning(*courses.c)).mappings().one())
@@ -129,11 +155,11 @@ def cancel_booking(tx: Transaction, caller: CallerScope, booking_id: str, data: 
     for _ in range(waitlist.places_to_fill(course["capacity"], course["confirmed_count"],
                                            course["waitlist_count"])):
         course = promote(tx, course)
-    return BOOKING.dump(cancelled)
+    return _with_course(cancelled, course)
 
 
 def get_booking(tx: Transaction, caller: CallerScope, booking_id: str) -> dict:
-    return BOOKING.dump(_find_booking(tx, caller, booking_id))
+    return _joined(_find_booking(tx, caller, booking_id))
 
 
 def _listing(query: sa.Select, filters: dict) -> sa.Select:
@@ -145,9 +171,9 @@ def _listing(query: sa.Select, filters: dict) -> sa.Select:
 
 
 def list_bookings(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
-    query = (sa.select(bookings).join(courses, courses.c.id == bookings.c.course_id)
+    query = (sa.select(bookings, *COURSE_OF_BOOKING).join(courses, courses.c.id == bookings.c.course_id)
              .where(bookings_of(caller)))
-    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)
+    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, _joined)
 
 
 def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, filters: dict,
@@ -155,4 +181,5 @@ def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, f
     caller.require(Role.REGIONAL_COORDINATOR, *ALLIANCE_ROLES)
     course = find_course(tx, course_id, overseen_by(caller))
     query = sa.select(bookings).where(bookings.c.course_id == course["id"])
-    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, BOOKING.dump)
+    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page,
+                    lambda row: _with_course(dict(row), course))

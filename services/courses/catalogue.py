@@ -7,15 +7,22 @@ from services.chassis.database import Transaction
 from services.chassis.errors import NotFound, ValidationFailed
 from services.chassis.pagination import paginate
 from services.chassis.request_pipeline import contains
-from services.chassis.scope import ALLIANCE_ROLES, CallerScope
+from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.chassis.validation import is_uuid
-from services.courses import lifecycle, schemas, waitlist
+from services.courses import lifecycle, pricing, schemas, waitlist
 from services.courses.events import emit
 from services.courses.exceptions import CapacityBelowConfirmed, WrongCourseState
 from services.courses.lifecycle import CourseStatus
 from services.courses.models import alliances, course_sessions, courses
 from services.courses.places import cancel_all, promote
-from services.courses.visibility import alliances_run_by, listed_for, overseen_by, readable_by, run_by
+from services.courses.visibility import (
+    active_member_regions,
+    alliances_run_by,
+    listed_for,
+    overseen_by,
+    readable_by,
+    run_by,
+)
 
 MANAGERS = ALLIANCE_ROLES
 COURSE = schemas.Course()
@@ -59,8 +66,25 @@ def create_course(tx: Transaction, caller: CallerScope, data: dict) -> dict:
     return COURSE.dump(with_sessions(tx, dict(course)))
 
 
+def as_offered(tx: Transaction, caller: CallerScope, found: list[dict]) -> list[dict]:
+    """Courses as the catalogue shows them to the caller: with sessions, the alliance's name, and
+    for a school user the price their school pays (the rule a booking applies, pricing.price_for_school)."""
+    names = dict(tx.execute(sa.select(alliances.c.id, alliances.c.name).where(
+        alliances.c.id.in_({c["alliance_id"] for c in found}))).all()) if found else {}
+    regions = None
+    if caller.role is Role.SCHOOL_USER and caller.school_urn and found:
+        regions = tx.execute(sa.select(active_member_regions(caller.school_urn))).scalar()
+    shown = []
+    for course in found:
+        extra: dict = {"alliance_name": names.get(course["alliance_id"])}
+        if regions is not None:
+            extra["your_member_price"], extra["your_price_pence"] = pricing.price_for_school(course, regions)
+        shown.append(COURSE.dump({**with_sessions(tx, course), **extra}))
+    return shown
+
+
 def get_course(tx: Transaction, caller: CallerScope, course_id: str) -> dict:
-    return COURSE.dump(with_sessions(tx, find_course(tx, course_id, readable_by(caller))))
+    return as_offered(tx, caller, [find_course(tx, course_id, readable_by(caller))])[0]
 
 
 def _listed(caller: CallerScope, status: str) -> sa.ColumnElement:
@@ -80,13 +104,15 @@ def list_courses(tx: Transaction, caller: CallerScope, filters: dict, page: dict
         query = query.where(courses.c.alliance_id == filters["alliance_id"])
     if filters.get("programme"):
         query = query.where(courses.c.programme == filters["programme"])
+    if filters.get("area"):
+        query = query.where(courses.c.area == filters["area"])
     if filters.get("region_id"):
         query = query.where(courses.c.region_id == filters["region_id"])
     if filters.get("q"):
         pattern = contains(filters["q"])
         query = query.where(sa.or_(courses.c.title.ilike(pattern), courses.c.description.ilike(pattern)))
     result = paginate(tx, query, [courses.c.starts_at, courses.c.id], page, dict)
-    result["items"] = [COURSE.dump(with_sessions(tx, course)) for course in result["items"]]
+    result["items"] = as_offered(tx, caller, result["items"])
     return result
 
 

@@ -12,8 +12,18 @@ def place_price(member: bool, price_member_pence: int, price_non_member_pence: i
     return price_member_pence if member else price_non_member_pence
 
 
+def price_for_school(course: dict, regions_of_active_memberships: Iterable[str]) -> tuple[bool, int]:
+    """Whether a school pays the member price of ``course``, and the price of a place to it."""
+    member = pays_member_price(course["region_id"], regions_of_active_memberships)
+    return member, place_price(member, course["price_member_pence"], course["price_non_member_pence"])
+
+
+def free_cancellation_until(first_session_starts_at: datetime, deadline_days: int) -> datetime:
+    """The moment from which cancelling a confirmed place costs its full price."""
+    return first_session_starts_at - timedelta(days=deadline_days)
+
+
 def cancellation_fee(price_pence: int, first_session_starts_at: datetime, deadline_days: int,
                      now: datetime) -> int:
     """Free until ``deadline_days`` before the first session; the full price from then on."""
-    deadline = first_session_starts_at - timedelta(days=deadline_days)
-    return 0 if now < deadline else price_pence
+    return 0 if now < free_cancellation_until(first_session_starts_at, deadline_days) else price_pence

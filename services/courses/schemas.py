@@ -81,6 +81,12 @@ class Course(Schema):
     confirmed_count = fields.Integer()
     waitlist_count = fields.Integer()
     places_left = fields.Function(lambda c: max(0, c["capacity"] - c["confirmed_count"]))
+    alliance_name = fields.String(allow_none=True, dump_default=None, metadata={
+        "description": "the running alliance's name, when the courses service knows it"})
+    your_price_pence = fields.Integer(allow_none=True, dump_default=None, metadata={
+        "description": "for a school user: what a place costs their school (null for other roles)"})
+    your_member_price = fields.Boolean(allow_none=True, dump_default=None, metadata={
+        "description": "for a school user: whether their school pays the member price (null for other roles)"})
     starts_at = fields.DateTime()
     sessions = fields.List(fields.Nested(SessionOut))
     created_at = fields.DateTime()
@@ -89,6 +95,7 @@ class Course(Schema):
 
 class CourseFilters(Schema):
     programme = Text(load_default=None, validate=validate.OneOf(PROGRAMMES))
+    area = Text(load_default=None, validate=validate.OneOf(AREAS))
     region_id = UUIDString(load_default=None)
     alliance_id = UUIDString(load_default=None)
     status = Text(load_default=None, validate=validate.OneOf(["published", "draft", "cancelled", "all"]), metadata={
@@ -111,6 +118,8 @@ class BookingCreate(Schema):
 class Booking(Schema):
     id = fields.String()
     course_id = fields.String()
+    course_title = fields.String()
+    course_starts_at = fields.DateTime(metadata={"description": "when the course's first session starts"})
     school_urn = fields.String()
     participant = fields.Function(lambda b: {"name": b["participant_name"], "email": b["participant_email"],
                                              "role": b["participant_role"]})
@@ -119,6 +128,10 @@ class Booking(Schema):
     member_price = fields.Boolean()
     waitlist_position = fields.Integer(allow_none=True)
     fee_pence = fields.Integer(allow_none=True)
+    cancellation_fee_pence = fields.Integer(allow_none=True, metadata={
+        "description": "what cancelling now would cost; null when the booking cannot be cancelled"})
+    free_cancellation_until = fields.DateTime(allow_none=True, metadata={
+        "description": "until when cancelling a confirmed place is free; null when it cannot be cancelled"})
     cancel_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
     cancelled_at = fields.DateTime(allow_none=True)

@@ -10,6 +10,13 @@ def _school_memberships(urn: str) -> sa.Select:
         memberships.c.school_urn == urn, memberships.c.status == "active")
 
 
+def active_member_regions(urn: str) -> sa.ScalarSelect:
+    """The regions where the school is an active member of an alliance, as one array of text."""
+    # As text: psycopg2 hands a uuid[] back as one unparsed string.
+    return sa.func.array(sa.select(sa.cast(memberships.c.region_id, sa.Text)).where(
+        memberships.c.school_urn == urn, memberships.c.status == "active").scalar_subquery())
+
+
 def listed_for(caller: CallerScope) -> sa.ColumnElement:
     """Courses offered to the caller: own alliance's, the region's shared ones, public ones."""
     public = courses.c.visibility == "public"

@@ -81,6 +81,63 @@ def test_pricing(world, schools, which, member):
     assert booking.json()["price_pence"] == (15000 if member else 25000)
 
 
+@pytest.mark.parametrize("which, member", [
+    ("own alliance member", True), ("member of another alliance in the region", True)])
+def test_the_catalogue_shows_a_school_user_the_price_its_booking_will_pay(world, schools, which, member):
+    urn = schools.a1_schools[0] if which == "own alliance member" else schools.a2_schools[0]
+    user = schools.school_users[urn]
+    course = published_course(world.a1_staff, world.a1["id"], title=f"Your price {which}", area="itt")
+    offered = [c for c in user.get("/api/v1/courses", params={"area": "itt"}).json()["items"]
+               if c["id"] == course["id"]]
+    assert len(offered) == 1 and offered[0]["alliance_name"] == world.a1["name"]
+    assert offered[0]["your_member_price"] is member and offered[0]["your_price_pence"] == 15000
+    one = user.get(f"/api/v1/courses/{course['id']}").json()
+    booking = user.post(f"/api/v1/courses/{course['id']}/bookings",
+                        {"school_urn": urn, "participant": participant("yours", urn)}).json()
+    assert (one["your_member_price"], one["your_price_pence"]) == (booking["member_price"], booking["price_pence"])
+    staff_view = world.a1_staff.get(f"/api/v1/courses/{course['id']}").json()
+    assert staff_view["your_price_pence"] is None and staff_view["your_member_price"] is None
+    listed = world.coordinator.get("/api/v1/courses", params={"area": "itt"}).json()["items"]
+    assert course["id"] in [c["id"] for c in listed] and all(c["your_price_pence"] is None for c in listed)
+
+
+def test_the_area_filter(world, schools):
+    course = published_course(world.a1_staff, world.a1["id"], title="Area filtered", area="research_and_development")
+    user = schools.school_users[schools.a1_schools[0]]
+    found = user.get("/api/v1/courses", params={"area": "research_and_development"}).json()["items"]
+    assert course["id"] in [c["id"] for c in found] and {c["area"] for c in found} == {"research_and_development"}
+    assert course["id"] not in [c["id"] for c in user.get("/api/v1/courses", params={"area": "itt"}).json()["items"]]
+    assert "area" in problem(user.get("/api/v1/courses", params={"area": "astrology"}), 422)["errors"]
+
+
+def test_a_booking_says_what_cancelling_it_costs_now(world, schools):
+    urn = schools.a1_schools[1]
+    user = schools.school_users[urn]
+    free = published_course(world.a1_staff, world.a1["id"], title="Free to cancel", capacity=1)
+    late = published_course(world.a1_staff, world.a1["id"], title="Costly to cancel", cancellation_deadline_days=60)
+    placed = user.post(f"/api/v1/courses/{free['id']}/bookings",
+                       {"school_urn": urn, "participant": participant("fee1", urn)}).json()
+    waiting = user.post(f"/api/v1/courses/{free['id']}/bookings",
+                        {"school_urn": urn, "participant": participant("fee2", urn)}).json()
+    costly = user.post(f"/api/v1/courses/{late['id']}/bookings",
+                       {"school_urn": urn, "participant": participant("fee3", urn)}).json()
+    assert placed["course_title"] == "Free to cancel" and placed["cancellation_fee_pence"] == 0
+    assert placed["free_cancellation_until"] is not None
+    assert waiting["status"] == "waitlisted" and waiting["cancellation_fee_pence"] == 0
+    assert costly["cancellation_fee_pence"] == 15000
+    shown = user.get(f"/api/v1/bookings/{costly['id']}").json()
+    assert shown["cancellation_fee_pence"] == 15000 and shown["course_title"] == "Costly to cancel"
+    listed = {b["id"]: b for b in user.get("/api/v1/bookings", params={"limit": 200}).json()["items"]}
+    assert listed[costly["id"]]["cancellation_fee_pence"] == 15000
+    assert listed[costly["id"]]["course_starts_at"] == late["starts_at"]
+    on_course = world.a1_staff.get(f"/api/v1/courses/{late['id']}/bookings").json()["items"]
+    assert [b["course_title"] for b in on_course] == ["Costly to cancel"]
+    cancelled = user.post(f"/api/v1/bookings/{costly['id']}/cancel").json()
+    assert cancelled["fee_pence"] == shown["cancellation_fee_pence"]
+    assert cancelled["cancellation_fee_pence"] is None and cancelled["course_title"] == "Costly to cancel"
+    assert user.get(f"/api/v1/bookings/{costly['id']}").json()["cancellation_fee_pence"] is None
+
+
 def test_an_ended_membership_changes_the_price_of_later_bookings_only(world, admin, schools):
     urn = schools.a2_schools[1]
     course = published_course(world.a1_staff, world.a1["id"], title="Price change")

@@ -3,7 +3,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.courses.pricing import cancellation_fee, pays_member_price, place_price
+from services.courses.bookings import cancelling_costs
+from services.courses.pricing import (
+    cancellation_fee,
+    free_cancellation_until,
+    pays_member_price,
+    place_price,
+    price_for_school,
+)
 from services.courses.schedule import booking_closed_reason
 from services.courses.waitlist import Placement, place, places_to_fill
 
@@ -20,6 +27,8 @@ START = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
 def test_members_of_any_alliance_in_the_region_pay_the_member_price(regions, member):
     assert pays_member_price(EMSYH, regions) is member
     assert place_price(member, 15000, 25000) == (15000 if member else 25000)
+    course = {"region_id": EMSYH, "price_member_pence": 15000, "price_non_member_pence": 25000}
+    assert price_for_school(course, regions) == (member, 15000 if member else 25000)
 
 
 def test_cancelling_is_free_before_the_deadline_and_full_price_from_it():
@@ -28,6 +37,14 @@ def test_cancelling_is_free_before_the_deadline_and_full_price_from_it():
     assert cancellation_fee(15000, START, 14, deadline) == 15000
     assert cancellation_fee(15000, START, 0, START - timedelta(minutes=1)) == 0
     assert cancellation_fee(15000, START, 0, START) == 15000
+    assert free_cancellation_until(START, 14) == deadline
+
+
+@pytest.mark.parametrize("status, fee", [
+    ("confirmed", 15000), ("waitlisted", 0), ("cancelled", None), ("completed", None)])
+def test_what_cancelling_a_booking_costs_by_its_status(status, fee):
+    late = START - timedelta(days=1)
+    assert cancelling_costs({"status": status, "price_pence": 15000}, START, 14, late) == fee
 
 
 def test_bookings_close_at_the_deadline_or_when_the_course_starts():

@@ -77,7 +77,10 @@ export function App() {
 
   // A path may have one view per role (a course is booked by a school, managed by its alliance).
   const role = current.me.scope.role;
-  const matching = ROUTES.map((r) => [r, match(r.path, where.path)]).filter(([, p]) => p);
+  // The most specific paths first: /courses/new is not the course "new", even for a role it is not for.
+  let matching = ROUTES.map((r) => [r, match(r.path, where.path)]).filter(([, p]) => p);
+  const fewest = Math.min(...matching.map(([, p]) => Object.keys(p).length));
+  matching = matching.filter(([, p]) => Object.keys(p).length === fewest);
   const [found, params] = matching.find(([r]) => r.roles.includes(role)) || matching[0] || [null, null];
   let body;
   if (!found) body = html`<${NotFound} />`;

@@ -2,6 +2,8 @@
 // A page's roles mirror what the API lets those roles do; the API refuses the rest anyway.
 import { routes as admin } from "./pages/admin.js";
 import { routes as board } from "./pages/board.js";
+import { routes as bookings } from "./pages/bookings.js";
+import { routes as catalogue } from "./pages/catalogue.js";
 import { routes as home } from "./pages/home.js";
 import { routes as leaders } from "./pages/leaders.js";
 import { routes as manageCourses } from "./pages/manage_courses.js";
@@ -10,5 +12,5 @@ import { routes as notifications } from "./pages/notifications.js";
 import { routes as referrals } from "./pages/referrals.js";
 import { routes as webhooks } from "./pages/webhooks.js";
 
-export const ROUTES = [...home, ...manageCourses, ...referrals, ...board, ...members, ...leaders, ...webhooks,
-  ...admin, ...notifications];
+export const ROUTES = [...home, ...catalogue, ...manageCourses, ...bookings, ...referrals, ...board, ...members,
+  ...leaders, ...webhooks, ...admin, ...notifications];
