@@ -36,7 +36,10 @@ def missing() -> str | None:
 
 
 def xpath_text(text: str) -> str:
-    return json.dumps(text) if '"' not in text else "concat(" + ", '\"', ".join(map(json.dumps, text.split('"'))) + ")"
+    """``text`` as an XPath string literal (curly quotes and all)."""
+    if '"' not in text:
+        return json.dumps(text, ensure_ascii=False)
+    return "concat(" + ", '\"', ".join(json.dumps(part, ensure_ascii=False) for part in text.split('"')) + ")"
 
 
 class Browser:
