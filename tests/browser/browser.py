@@ -134,10 +134,14 @@ class Browser:
     def sign_in(self, email: str, password: str) -> None:
         self.open("/")
         self.heading("Sign in")
+        self.submit_sign_in(email, password)
+        self.heading("Welcome")
+
+    def submit_sign_in(self, email: str, password: str) -> None:
+        """Fill in and send the sign-in form on the page."""
         self.fill("Email address", email)
         self.fill("Password", password)
         self.press("Sign in")
-        self.heading("Welcome")
 
     def screenshot(self, name: str) -> Path:
         self.screenshots.mkdir(parents=True, exist_ok=True)

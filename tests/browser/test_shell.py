@@ -35,9 +35,7 @@ def test_an_expired_session_signs_out_and_comes_back_to_the_same_page(browser):
     browser.driver.refresh()
     browser.heading("Sign in")
     browser.sees("signed out")
-    browser.fill("Email address", SCHOOL)
-    browser.fill("Password", DEMO_PASSWORD)
-    browser.press("Sign in")
+    browser.submit_sign_in(SCHOOL, DEMO_PASSWORD)
     browser.heading("Email preferences")
 
 
