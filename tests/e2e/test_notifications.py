@@ -200,7 +200,7 @@ def test_a_course_for_the_alliances_members_reaches_their_users_merged_and_no_on
         assert time.monotonic() - published_at >= MERGE_WINDOW - 0.5  # held for the merge window
         [message] = messages
         assert f"{place.tsa['name']}, a teaching school alliance, has published {title}" in message["text"]
-        assert f"/api/v1/courses/{course['id']}" in message["text"]
+        assert f"/#/courses/{course['id']}" in message["text"]  # its page in the web app
     # Told in the same transaction as the members: if they were told, it is in their feed by now.
     assert in_feed(place.office, f"New course: {title}")
     for other in (place.outsider_office, place.hub_office, place.tsa_staff):
