@@ -1,5 +1,4 @@
 """User accounts after creation: who manages whom, deactivation, whether a user is active."""
-from typing import Mapping
 
 import sqlalchemy as sa
 
@@ -14,23 +13,13 @@ from services.membership.models import users
 from services.membership.visibility import users_seen_by
 
 USER = schemas.User()
-# Roles that manage some users; what each may manage is in ``manages``.
+# Roles that manage some users; what each may manage is in ``managed_by``.
 MANAGERS = (Role.ALLIANCE_ADMIN, Role.SCHOOL_USER)
 
 
-def manages(caller: CallerScope, user: Mapping) -> bool:
-    """Whether ``caller`` may manage (deactivate) ``user``: one rule per managing role; never oneself."""
-    role = Role(user["role"])
-    rules = {
-        Role.PLATFORM_ADMIN: True,
-        Role.ALLIANCE_ADMIN: role in ALLIANCE_ROLES and user["alliance_id"] == caller.alliance_id,
-        Role.SCHOOL_USER: role is Role.SCHOOL_USER and user["school_urn"] == caller.school_urn,
-    }
-    return user["id"] != caller.user_id and rules.get(caller.role, False)
-
-
 def managed_by(caller: CallerScope) -> sa.ColumnElement:
-    """``manages`` as a filter on ``users`` (oneself included: one's own account is in one's scope)."""
+    """The users ``caller`` manages, as a filter on ``users``: one rule per managing role. Oneself is
+    included (one's own account is in one's scope) but never deactivated."""
     if caller.is_admin:
         return sa.true()
     if caller.role is Role.ALLIANCE_ADMIN and caller.alliance_id:
@@ -60,7 +49,8 @@ def deactivate_user(tx: Transaction, caller: CallerScope, user_id: str) -> dict:
         users.c.id == user_id, users_seen_by(caller)).with_for_update()).mappings().first()
     if not user:
         raise NotFound("no such user")
-    if not manages(caller, user):
+    manageable = tx.execute(sa.select(users.c.id).where(users.c.id == user_id, managed_by(caller))).first()
+    if not manageable or user["id"] == caller.user_id:
         raise Forbidden("you may not deactivate this user")
     if user["deactivated_at"] is not None:
         return USER.dump(user)

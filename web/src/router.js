@@ -1,7 +1,7 @@
 // Hash routes (#/courses/42?tab=x): the gateway serves one page, the app picks the view.
 import { useEffect, useState } from "preact/hooks";
 
-export function parseHash(hash = location.hash) {
+function parseHash(hash = location.hash) {
   const raw = hash.replace(/^#/, "") || "/";
   const [path, search = ""] = raw.split("?");
   return { path: path || "/", params: Object.fromEntries(new URLSearchParams(search)) };

@@ -38,7 +38,7 @@ function Bookings({ query }) {
 }
 
 // What cancelling costs, said before the person confirms.
-export function feeText(booking) {
+function feeText(booking) {
   const fee = booking.cancellation_fee_pence;
   if (fee > 0) return `Cancelling now costs ${money(fee)}: the first session is too close for a free cancellation.`;
   if (booking.status === "waitlisted") return "Cancelling is free: the place is on the waitlist.";

@@ -13,7 +13,7 @@ export const AREAS = [["itt", "Initial teacher training"], ["cpd", "CPD"], ["sch
   ["leadership_development", "Leadership development"], ["specialist_leaders", "Specialist leaders"],
   ["research_and_development", "Research and development"], ["ecf", "Early career framework"], ["npq", "NPQ"],
   ["appropriate_body", "Appropriate body"]];
-export const VISIBILITIES = [["alliance", "Our member schools only"], ["region", "Schools of our region"], ["public", "Every school"]];
+const VISIBILITIES = [["alliance", "Our member schools only"], ["region", "Schools of our region"], ["public", "Every school"]];
 
 const named = (choices) => (code) => choices.find(([value]) => value === code)?.[1] || label(code);
 export const programmeName = named(PROGRAMMES);

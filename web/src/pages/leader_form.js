@@ -16,7 +16,7 @@ export const SPECIALISMS = {
   itt_mentoring: "Mentoring trainee and early career teachers",
 };
 const PHASES = ["nursery", "primary", "middle", "secondary", "all_through", "special", "alternative_provision", "post_16"];
-export const DESIGNATIONS = [["NLE", "National leader of education (NLE)"], ["LLE", "Local leader of education (LLE)"],
+const DESIGNATIONS = [["NLE", "National leader of education (NLE)"], ["LLE", "Local leader of education (LLE)"],
   ["SLE", "Specialist leader of education (SLE)"]];
 
 // A group of checkboxes for a list field, with the field's error.

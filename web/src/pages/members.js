@@ -6,7 +6,7 @@ import { day, label, money } from "../format.js";
 import { ALLIANCE, ALLIANCE_ADMIN } from "../roles.js";
 import { Field, More, Notice, Page, Problem, Select, Status, Table, usePages, useSubmit } from "../ui.js";
 
-export const TIERS = [["lead", "Lead school"], ["strategic_partner", "Strategic partner"], ["partner", "Partner"],
+const TIERS = [["lead", "Lead school"], ["strategic_partner", "Strategic partner"], ["partner", "Partner"],
   ["associate", "Associate"]];
 const tierName = (tier) => TIERS.find(([t]) => t === tier)?.[1] || label(tier);
 const STATUSES = [["active", "Members"], ["pending", "Invited, not yet accepted"], ["ended", "Ended"],

@@ -7,7 +7,7 @@ import { href } from "../router.js";
 import { Loaded, More, Notice, Page, Problem, useLoad, usePages, useSubmit } from "../ui.js";
 
 // A notification's link names an API resource; the app has a page for most of them.
-export function appLink(link) {
+function appLink(link) {
   const found = /^\/api\/v1\/(courses|bookings|referrals)\/([^/?#]+)/.exec(link || "");
   return found ? href(`/${found[1]}/${found[2]}`) : null;
 }

@@ -14,13 +14,13 @@ export function manages({ scope }, referral) {
 }
 
 // Visits and reviews: those who manage it, and the alliances whose leaders are deployed on it.
-export function supports(me, referral) {
+function supports(me, referral) {
   return manages(me, referral) || (isAllianceUser(me.scope)
     && (referral.deployments || []).some((d) => d.leader_alliance_id === me.scope.alliance_id));
 }
 
 // Consent and withdrawal: those who manage it, and the school itself.
-export function speaksForSchool(me, referral) {
+function speaksForSchool(me, referral) {
   return (me.scope.role === SCHOOL_USER && me.scope.school_urn === referral.school_urn) || manages(me, referral);
 }
 
