@@ -30,9 +30,11 @@ service runs in the background in its own process group, logging to
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,7 +44,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
@@ -55,6 +57,7 @@ ENTRY_POINT = "gateway"
 HEALTHCHECK_TIMEOUT_SECONDS = 5.0
 STOP_GRACE_SECONDS = 10.0
 LOG_TAIL_LINES = 40
+CRASH_LOOP_FAILURES = 3  # exits in a row, each soon after starting, that make `up` give up
 
 
 class StackError(RuntimeError):
@@ -260,6 +263,13 @@ def _http_status(url: str) -> int | None:
         return None
 
 
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _is_ours(pid: int, marker: str | None) -> bool:
     """Alive, leader of its own process group, and (if known) running our command."""
     try:
@@ -278,7 +288,7 @@ def _is_ours(pid: int, marker: str | None) -> bool:
 
 
 class Stack:
-    """The compose stack as local processes (see the module docstring)."""
+    """The compose stack as local processes under a supervisor (see the module docstring)."""
 
     def __init__(
         self,
@@ -289,7 +299,8 @@ class Stack:
     ) -> None:
         self.host_env = {**os.environ, **(env_overrides or {})}
         self.run_dir = Path(run_dir)
-        self.services = load_services(Path(compose_file), self.host_env)
+        self.compose_file = Path(compose_file)
+        self.services = load_services(self.compose_file, self.host_env)
         self.one_shots = {
             dep
             for service in self.services.values()
@@ -306,7 +317,8 @@ class Stack:
                 raise ValueError(f"replicas: {name!r} is not a long-running service of {compose_file}")
             if count < 1 or (count > 1 and self.services[name].ports):
                 raise ValueError(f"replicas: {name!r} cannot run {count} copies")
-        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}  # those this object started
+        self._supervisor: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:
@@ -334,28 +346,52 @@ class Stack:
     def pid_path(self, name: str) -> Path:
         return self.run_dir / "pids" / f"{name}.pid"
 
+    @property
+    def state_path(self) -> Path:
+        return self.run_dir / "supervisor.json"
+
+    @property
+    def supervisor_pid_path(self) -> Path:
+        return self.run_dir / "supervisor.pid"
+
+    def held(self, name: str) -> bool:
+        """Whether ``name`` was stopped on request and must stay stopped."""
+        return (self.run_dir / "held" / name).exists()
+
     def running(self) -> dict[str, int]:
         """Process name -> pid, for every process with a pid file that is still alive."""
         alive: dict[str, int] = {}
         pid_dir = self.run_dir / "pids"
         for pid_file in sorted(pid_dir.glob("*.pid")) if pid_dir.is_dir() else []:
             name = pid_file.stem
-            proc = self._procs.get(name)
+            proc = self.processes.get(name)
             if proc is not None:
                 if proc.poll() is None:
                     alive[name] = proc.pid
                 continue
-            try:
-                pid = int(pid_file.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                continue
+            pid = _read_pid(pid_file)
             service = self.services.get(name) or self.services.get(name.rpartition("-")[0])
-            if _is_ours(pid, service.command[-1] if service else None):
+            if pid is not None and _is_ours(pid, service.command[-1] if service else None):
                 alive[name] = pid
         return alive
 
+    def supervisor_pid(self) -> int | None:
+        """The supervisor's pid while it runs."""
+        if self._supervisor is not None and self._supervisor.poll() is not None:
+            return None
+        pid = _read_pid(self.supervisor_pid_path)
+        return pid if pid is not None and _is_ours(pid, "deploy.supervisor") else None
+
+    def state(self) -> dict:
+        """What the supervisor last wrote: its phase, and each process's pid, restarts and last exit."""
+        try:
+            return json.loads(self.state_path.read_text())
+        except (OSError, ValueError):
+            return {}
+
     def up(self, timeout: float = 90) -> None:
-        """Run the one-shots, start every service, wait for /ready; on failure stop everything and raise."""
+        """Start the supervisor, which runs the one-shots and starts every service; wait for /ready.
+        On failure stop everything and raise."""
         deadline = time.monotonic() + timeout
         for service in {service.name: service for service in self.instances().values()}.values():
             for port in service.ports.values():
@@ -366,44 +402,104 @@ class Stack:
                                          "(another stack? try `python -m deploy.stack down`)")
         for directory in ("logs", "pids"):
             (self.run_dir / directory).mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.run_dir / "held", ignore_errors=True)
+        self.state_path.unlink(missing_ok=True)
         try:
-            for service in self.services.values():
-                if service.name in self.one_shots:
-                    self._run_to_completion(service, deadline)
-            healthy: set[str] = set()
-            for name, service in self.instances().items():
-                for dep, condition in service.depends_on.items():
-                    if condition == "service_healthy" and dep not in self.one_shots and dep not in healthy:
-                        self._wait_healthy(self.services[dep], deadline)
-                        healthy.add(dep)
-                self._start(name, service)
+            self._start_supervisor(timeout)
+            self._wait_launched(deadline)
             self.wait_ready(max(0.0, deadline - time.monotonic()))
         except BaseException:
-            self._stop(set(self._procs))  # only what this call started
+            self.down()
             raise
 
-    def start(self, name: str) -> int:
-        """Start one long-running process again as ``up`` started it (after it died or was killed);
-        its pid. Its log is appended to. Nothing is waited for: see ``wait_ready``."""
-        service = self.instances().get(name)
-        if service is None:
+    def _start_supervisor(self, timeout: float) -> None:
+        command = [sys.executable, "-m", "deploy.supervisor", "--run-dir", str(self.run_dir.resolve()),
+                   "--compose-file", str(self.compose_file.resolve()), "--timeout", str(timeout)]
+        for name, count in self.replicas.items():
+            command += ["--replicas", f"{name}={count}"]
+        with self.log_path("supervisor").open("ab") as log:
+            self._supervisor = subprocess.Popen(
+                command, cwd=REPO_ROOT, env={**self.host_env, "PYTHONUNBUFFERED": "1"},
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.supervisor_pid_path.write_text(f"{self._supervisor.pid}\n")
+
+    def _wait_launched(self, deadline: float) -> None:
+        """Until the supervisor has started every process; raise with its reason if it gave up."""
+        while True:
+            state = self.state()
+            if state.get("phase") == "running":
+                return
+            if state.get("phase") == "failed" or self.supervisor_pid() is None:
+                reason = state.get("error") or _tail(self.log_path("supervisor"))
+                raise StackError(reason)
+            if time.monotonic() >= deadline:
+                raise StackError(f"the stack did not start in time\n{_tail(self.log_path('supervisor'))}")
+            time.sleep(0.2)
+
+    def launch(self, deadline: float, on_start: Callable[[str, int], None]) -> None:
+        """Run the one-shots, then start every long-running process (healthy dependencies first).
+        The supervisor calls this; ``on_start(name, pid)`` after each start."""
+        for service in self.services.values():
+            if service.name in self.one_shots:
+                self._run_to_completion(service, deadline)
+        healthy: set[str] = set()
+        for name, service in self.instances().items():
+            for dep, condition in service.depends_on.items():
+                if condition == "service_healthy" and dep not in self.one_shots and dep not in healthy:
+                    self._wait_healthy(self.services[dep], deadline)
+                    healthy.add(dep)
+            self.start_process(name, service, append=False)
+            on_start(name, self.processes[name].pid)
+
+    def start(self, name: str, timeout: float = 30) -> int:
+        """Start a process that was stopped on request (``docker compose start``); its pid once the
+        supervisor has started it. Nothing else is waited for: see ``wait_ready``."""
+        if name not in self.instances():
             raise StackError(f"{name!r} is not a long-running process of this stack")
-        if name in self.running():
-            raise StackError(f"{name} is already running")
-        self._start(name, service, append=True)
-        return self._procs[name].pid
+        if not self.held(name):
+            raise StackError(f"{name} is already running (or being restarted by the supervisor)")
+        if self.supervisor_pid() is None:
+            raise StackError("the supervisor is not running: `python -m deploy.stack up` first")
+        (self.run_dir / "held" / name).unlink()
+        deadline = time.monotonic() + timeout
+        while (pid := self.running().get(name)) is None:
+            if time.monotonic() >= deadline:
+                raise StackError(f"the supervisor did not start {name} in {timeout:.0f}s")
+            time.sleep(0.1)
+        return pid
+
+    def stop(self, name: str, signum: int = signal.SIGTERM, timeout: float = STOP_GRACE_SECONDS) -> None:
+        """Stop one process and keep it stopped until ``start`` (``docker compose stop``, or ``kill``
+        with SIGKILL)."""
+        if name not in self.instances():
+            raise StackError(f"{name!r} is not a long-running process of this stack")
+        (self.run_dir / "held").mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "held" / name).touch()
+        pid = self.running().get(name)
+        if pid is not None:
+            self._signal(pid, signum)
+        deadline = time.monotonic() + timeout
+        while name in self.running():
+            if time.monotonic() >= deadline:
+                raise StackError(f"{name} did not stop in {timeout:.0f}s after {signal.Signals(signum).name}")
+            time.sleep(0.1)
 
     def wait_ready(self, timeout: float = 90) -> None:
-        """Poll ``/ready`` until 200; raise with log tails if a process dies or time runs out."""
+        """Poll ``/ready`` until 200; raise with log tails if a process keeps dying, the supervisor is
+        gone or time runs out."""
         deadline = time.monotonic() + timeout
         url = f"{self.base_url}/ready"
         expected = self.instances()
         while True:
-            alive = self.running()
-            dead = [name for name in expected if name not in alive]
-            if dead:
-                details = "\n".join(_tail(self.log_path(name)) for name in dead)
-                raise StackError(f"{', '.join(dead)} exited before {url} was ready\n{details}")
+            if self.supervisor_pid() is None:
+                raise StackError(f"the supervisor is not running\n{_tail(self.log_path('supervisor'))}")
+            records = self.state().get("processes", {})
+            looping = [name for name in expected
+                       if records.get(name, {}).get("failures_in_a_row", 0) >= CRASH_LOOP_FAILURES]
+            if looping:
+                details = "\n".join(_tail(self.log_path(name)) for name in looping)
+                raise StackError(f"{', '.join(looping)} keep exiting before {url} was ready\n{details}")
             status = _http_status(url)
             if status == 200:
                 return
@@ -433,14 +529,29 @@ class Stack:
             time.sleep(0.3)
 
     def down(self) -> list[str]:
-        """Stop every process with a live pid file in run_dir; the names stopped."""
-        stopped = self._stop(set(self.running()))
+        """Stop the supervisor (which stops what it runs) and any process left with a live pid file;
+        the names stopped."""
+        stopped = set(self.running())
+        pid = self.supervisor_pid()
+        if pid is not None:
+            self._signal(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 2 * STOP_GRACE_SECONDS + 5
+            while self.supervisor_pid() is not None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if self.supervisor_pid() is not None:
+                self._signal(pid, signal.SIGKILL)
+        if self._supervisor is not None:
+            self._supervisor.wait()
+            self._supervisor = None
+        self.stop_processes(set(self.running()))  # left by a supervisor that was killed
         pid_dir = self.run_dir / "pids"
         for stale in pid_dir.glob("*.pid") if pid_dir.is_dir() else []:
             stale.unlink(missing_ok=True)
-        return stopped
+        self.supervisor_pid_path.unlink(missing_ok=True)
+        shutil.rmtree(self.run_dir / "held", ignore_errors=True)
+        return sorted(stopped)
 
-    def _stop(self, names: set[str]) -> list[str]:
+    def stop_processes(self, names: set[str]) -> list[str]:
         """SIGTERM these processes' groups, wait, SIGKILL what is left after the grace period."""
 
         def alive() -> dict[str, int]:
@@ -455,14 +566,18 @@ class Stack:
         for pid in alive().values():
             self._signal(pid, signal.SIGKILL)
         for name in names:
-            proc = self._procs.pop(name, None)
-            if proc is not None:
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-            self.pid_path(name).unlink(missing_ok=True)
+            self.forget_process(name)
         return sorted(targets)
+
+    def forget_process(self, name: str) -> None:
+        """Reap a process this object started and remove its pid file."""
+        proc = self.processes.pop(name, None)
+        if proc is not None:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.pid_path(name).unlink(missing_ok=True)
 
     def _process_env(self, service: Service) -> dict[str, str]:
         # The compose command names `python`/`nameko`: take them from this interpreter's bin.
@@ -485,14 +600,15 @@ class Stack:
         if code != 0:
             raise StackError(f"{service.name} exited with code {code}\n{_tail(log_path)}")
 
-    def _start(self, name: str, service: Service, append: bool = False) -> None:
+    def start_process(self, name: str, service: Service, append: bool = True) -> None:
+        """Start one long-running process in its own process group, with its pid file."""
         with self.log_path(name).open("ab" if append else "wb") as log:
             proc = subprocess.Popen(
                 service.command, cwd=REPO_ROOT, env=self._process_env(service),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._procs[name] = proc
+        self.processes[name] = proc
         self.pid_path(name).write_text(f"{proc.pid}\n")
 
     @staticmethod
@@ -506,11 +622,29 @@ class Stack:
 # --- command line -----------------------------------------------------------
 
 
-def _replica_arg(text: str) -> tuple[str, int]:
+def replica_arg(text: str) -> tuple[str, int]:
     name, _, count = text.partition("=")
     if not name or not count.isdigit():
         raise argparse.ArgumentTypeError("expected SERVICE=N, e.g. membership=2")
     return name, int(count)
+
+
+def print_status(stack: Stack) -> None:
+    """Each process: running or not, its restarts and how it last exited; then the supervisor."""
+    running, records = stack.running(), stack.state().get("processes", {})
+    for name in dict.fromkeys([*stack.instances(), *running]):
+        record = records.get(name, {})
+        if name in running:
+            state = f"running pid {running[name]}"
+        else:
+            state = "stopped on request" if stack.held(name) else "stopped"
+        line = f"{name:20} {state:22} restarts {record.get('restarts', 0)}"
+        if record.get("last_exit"):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record["last_exit_at"]))
+            line += f"  (last exit: {record['last_exit']} at {when})"
+        print(line)
+    pid = stack.supervisor_pid()
+    print(f"{'supervisor':20} {'running pid ' + str(pid) if pid else 'not running: nothing restarts what dies'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -523,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=REPO_ROOT / ".run", help="logs and pids (default .run)")
     parser.add_argument("--compose-file", type=Path, default=COMPOSE_FILE)
     parser.add_argument("--timeout", type=float, default=90, help="up: seconds to wait for /ready")
-    parser.add_argument("--replicas", type=_replica_arg, action="append", default=[], metavar="SERVICE=N")
+    parser.add_argument("--replicas", type=replica_arg, action="append", default=[], metavar="SERVICE=N")
     parser.add_argument("-n", "--lines", type=int, default=LOG_TAIL_LINES, help="logs: lines per process")
     args = parser.parse_intermixed_args(argv)
 
@@ -532,12 +666,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "up":
             running = stack.running()
             missing = [name for name in stack.instances() if name not in running]
-            if running and not missing:
+            if running and not missing and stack.supervisor_pid() is not None:
                 print(f"already running ({', '.join(running)}); checking {stack.base_url}/ready")
                 stack.wait_ready(args.timeout)
             else:
-                if running:
-                    print(f"partly running ({', '.join(running)}; not {', '.join(missing)}): restarting it")
+                if running or stack.supervisor_pid() is not None:
+                    print(f"partly running ({', '.join(running) or 'the supervisor'}; not "
+                          f"{', '.join(missing) or 'the supervisor'}): restarting it")
                     stack.down()
                 stack.up(args.timeout)
             print(f"stack ready at {stack.base_url} (logs in {stack.run_dir / 'logs'})")
@@ -547,9 +682,7 @@ def main(argv: list[str] | None = None) -> int:
             stopped = stack.down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
         elif args.action == "status":
-            running = stack.running()
-            for name in dict.fromkeys([*stack.instances(), *running]):
-                print(f"{name:20} {'running pid ' + str(running[name]) if name in running else 'stopped'}")
+            print_status(stack)
             status = _http_status(f"{stack.base_url}/ready")
             print(f"{stack.base_url}/ready -> {status or 'no answer'}")
             return 0 if status == 200 else 1

@@ -26,6 +26,8 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # destroy the answer before the client reads it: read (and drop) this much first.
 DRAIN_BYTES, DRAIN_SECONDS = 256 * 1024, 1.0
 LISTEN_BACKLOG = 1024
+# On SIGTERM: how long requests already received may take to be answered before the process goes.
+STOP_GRACE_SECONDS = 8.0
 
 
 class GatewayProtocol(HttpOnlyProtocol):
@@ -39,6 +41,13 @@ class GatewayProtocol(HttpOnlyProtocol):
                                              f"{self.server.url_length_limit} bytes")
             return ""
         return line
+
+    def handle_one_response(self) -> None:
+        self.server.in_flight += 1
+        try:
+            super().handle_one_response()
+        finally:
+            self.server.in_flight -= 1
 
     def parse_request(self) -> bool:
         try:
@@ -125,6 +134,18 @@ class GatewayWebServer(WebServer):
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
 
+    def stop_taking_requests(self) -> None:
+        """Stop accepting connections, close each kept-alive one after its next answer, and wait (up to
+        STOP_GRACE_SECONDS) until every request already received is answered."""
+        if self._is_accepting:
+            self._is_accepting = False
+            self._gt.kill()
+            self._sock.close()
+            self._serv.keepalive = False  # answers now say "Connection: close"
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while self._serv.in_flight and time.monotonic() < deadline:
+            eventlet.sleep(0.02)
+
     def process_request(self, sock: socket.socket, address: object) -> None:
         # eventlet.wsgi sends the headers, then a body larger than its buffer: with Nagle's algorithm
         # the body's last segment waits for the client's delayed ACK of the headers, 40 ms on Linux,
@@ -134,11 +155,19 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_server(self, sock: object, wsgi_app: object, protocol: type = GatewayProtocol,
                         debug: bool = False) -> object:
-        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
+        server = super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
+        server.in_flight = 0  # requests read and not yet answered
+        return server
 
 
 class GatewayHttpEntrypoint(HttpRequestHandler):
     server = GatewayWebServer()
+
+    def stop(self) -> None:
+        # nameko stops entrypoints first, then waits for workers: the server must stop taking
+        # requests here and answer those it has, or it would accept new ones until the very end.
+        self.server.stop_taking_requests()
+        super().stop()
 
     def response_from_exception(self, exc: Exception) -> Response:
         # Only when a worker cannot run at all (the gateway is stopping, say).

@@ -75,6 +75,7 @@ class Database(DependencyProvider):
             self.deliveries.db = UnitOfWork(self.engine, None, self.relay.kick)
 
     def stop(self) -> None:
+        self.relay.stop()  # flushed before the engine goes (nameko would stop it after this)
         if self.engine is not None:
             self.engine.dispose()
 

@@ -1,4 +1,7 @@
 """Entrypoint decorators with the chassis' defaults."""
+import logging
+
+from kombu.exceptions import KombuError
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY,
@@ -11,6 +14,8 @@ from nameko.constants import (
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from services.chassis.errors import ServiceError
+
+log = logging.getLogger(__name__)
 
 
 class _ReplyPublisher(Publisher):
@@ -32,8 +37,15 @@ class _RpcConsumer(RpcConsumer):
             config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
-        self.queue_consumer.ack_message(message)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+            self.queue_consumer.ack_message(message)
+        except (OSError, KombuError) as error:
+            # The broker went away after the work was done: nameko would let this kill the whole
+            # service. The request stays unacknowledged, so the broker delivers it again once it is
+            # back, and the caller has timed out and retries (idempotency keys make both safe).
+            log.warning("rpc %s: could not answer or acknowledge, the broker is away: %s",
+                        self.container.service_name, error)
         return result, exc_info
 
 

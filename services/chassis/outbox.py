@@ -8,6 +8,7 @@ published in the same row lock, and backs off while the broker is away.
 without publishing a row twice.
 """
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -27,6 +28,7 @@ from services.chassis.transaction import Transaction
 
 log = logging.getLogger(__name__)
 outbox = CHASSIS.tables["outbox"]
+FLUSH_SECONDS = 5.0
 
 
 def add(
@@ -183,7 +185,21 @@ class Relay:
                 eventlet.sleep(0)
                 continue
             self._wait(result.retry_in if result.retry_in is not None else self.poll_interval)
+        self._flush()
         self.publisher.close()
+
+    def _flush(self) -> None:
+        """Publish what the last workers wrote before the process goes: bounded in time, since the
+        broker may be away (what is left is published by the next start, or by another replica)."""
+        deadline = time.monotonic() + FLUSH_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                result = relay_batch(self.engine, self.publisher, self.batch_size)
+            except Exception:
+                log.exception("outbox relay: database error while flushing")
+                return
+            if result.published < self.batch_size:
+                return
 
     def _wait(self, seconds: float) -> None:
         try:

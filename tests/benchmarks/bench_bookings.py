@@ -51,7 +51,7 @@ class Client:
                 return items
 
 
-def seed(api: Client) -> tuple[list[dict], list[str]]:
+def seed(api: Client, course_count: int = COURSES, capacity: int = CAPACITY) -> tuple[list[dict], list[str]]:
     emsyh = api.post("/api/v1/regions", {"name": "East Midlands, South Yorkshire and Humber", "code": "EMSYH"})
     north_west = api.post("/api/v1/regions", {"name": "North West", "code": "NW"})
     groups = {}
@@ -70,10 +70,10 @@ def seed(api: Client) -> tuple[list[dict], list[str]]:
             urns.append(urn)
     starts = datetime.now(timezone.utc) + timedelta(days=30)
     courses = []
-    for n in range(COURSES):
+    for n in range(course_count):
         alliance = groups["Affinity" if n % 2 == 0 else "Step"]
         body = {"alliance_id": alliance["id"], "title": f"Course {n}", "programme": "subject_cpd",
-                "area": "cpd", "visibility": "region", "capacity": CAPACITY, "price_member_pence": 9000,
+                "area": "cpd", "visibility": "region", "capacity": capacity, "price_member_pence": 9000,
                 "price_non_member_pence": 14000, "cancellation_deadline_days": 7,
                 "sessions": [{"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=6)).isoformat()}]}
         for attempt in range(100):  # courses learns of the alliance from membership's events

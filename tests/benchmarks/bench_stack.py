@@ -28,10 +28,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def bench_stack(workers: int, replicas: dict | None = None,
-                settings: dict[str, str] | None = None) -> Iterator[tuple[Stack, str]]:
+def bench_stack(workers: int, replicas: dict | None = None, settings: dict[str, str] | None = None,
+                broker_port: int = 5672) -> Iterator[tuple[Stack, str]]:
     """Yield the running stack (with ``settings`` added to its environment) and the admin's token; tear
-    everything down after."""
+    everything down after. ``broker_port``: where the services reach RabbitMQ (a proxy's port, say)."""
     run = uuid.uuid4().hex[:8]
     server = make_url(os.environ.get("MEMBERSHIP_DB_URL",
                                      "postgresql://postgres@127.0.0.1:5432/alliance_membership"))
@@ -41,7 +41,7 @@ def bench_stack(workers: int, replicas: dict | None = None,
     databases = {s.db_setting: f"alliance_bench_{run}_{s.name}" for s in SERVICES}
     run_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     env = {
-        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "GATEWAY_PORT": str(_free_port()),
+        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:{broker_port}/{vhost}", "GATEWAY_PORT": str(_free_port()),
         "JWT_SECRET": secrets.token_urlsafe(32), "ADMIN_EMAIL": ADMIN_EMAIL,
         "ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_LEVEL": "WARNING", "MAX_WORKERS": str(workers),
         "SMTP_HOST": "", "SMTP_PORT": str(_free_port()), "MAIL_SINK_HTTP_PORT": str(_free_port()),

@@ -6,9 +6,11 @@ that connects to SMTP_HOST:SMTP_PORT once as it starts (and exits if nothing lis
 ``/ready``.
 """
 import os
+import re
 import signal
 import smtplib
 import socket
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -102,7 +104,7 @@ def test_a_sink_that_cannot_start_stops_the_stack_with_its_log(compose_file, set
     assert stack.running() == {}
 
 
-def test_a_killed_process_is_started_again_as_up_started_it(compose_file, settings, tmp_path):
+def test_the_supervisor_restarts_a_killed_process_and_counts_it(compose_file, settings, tmp_path):
     stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
     stack.up(timeout=30)
     try:
@@ -112,11 +114,45 @@ def test_a_killed_process_is_started_again_as_up_started_it(compose_file, settin
             stack.start("postgres")
         killed = stack.running()["gateway"]
         os.kill(killed, signal.SIGKILL)
-        wait_until(lambda: "gateway" not in stack.running(), timeout=10)
 
-        started = stack.start("gateway")
+        restarted = wait_until(lambda: (lambda pid: pid not in (None, killed) and pid)(
+            stack.running().get("gateway")), timeout=10)
         stack.wait_ready(timeout=30)
-        assert stack.running()["gateway"] == started != killed
-        assert (tmp_path / "run" / "pids" / "gateway.pid").read_text().split() == [str(started)]
+        record = stack.state()["processes"]["gateway"]
+        assert record["restarts"] == 1 and record["last_exit"] == "killed by SIGKILL"
+        assert record["pid"] == restarted
+        assert (tmp_path / "run" / "pids" / "gateway.pid").read_text().split() == [str(restarted)]
+        assert "gateway exited (killed by SIGKILL)" in (tmp_path / "run" / "logs" / "supervisor.log").read_text()
     finally:
         assert sorted(stack.down()) == ["gateway", "mailsink"]
+    assert stack.supervisor_pid() is None and stack.running() == {}
+
+
+def test_a_process_stopped_on_request_stays_stopped_until_started(compose_file, settings, tmp_path):
+    stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+    stack.up(timeout=30)
+    try:
+        stack.stop("mailsink", signal.SIGKILL)
+        time.sleep(1.5)  # three times the first restart delay
+        assert "mailsink" not in stack.running() and stack.held("mailsink")
+        assert stack.state()["processes"]["mailsink"]["restarts"] == 0
+
+        started = stack.start("mailsink")
+        assert stack.running()["mailsink"] == started and not stack.held("mailsink")
+        assert stack.state()["processes"]["mailsink"]["restarts"] == 0  # asked for, not a restart
+    finally:
+        stack.down()
+
+
+def test_a_process_that_keeps_dying_is_restarted_with_growing_delays(compose_file, settings, tmp_path):
+    document = yaml.safe_load(compose_file.read_text())
+    document["services"]["gateway"]["command"] = ["python", "-c", "import sys; sys.exit(3)"]
+    compose_file.write_text(yaml.safe_dump(document))
+    stack = Stack(settings, run_dir=tmp_path / "run", compose_file=compose_file)
+    with pytest.raises(StackError, match="gateway keep exiting before"):
+        stack.up(timeout=30)
+    log = (tmp_path / "run" / "logs" / "supervisor.log").read_text()
+    delays = [float(d) for d in re.findall(r"gateway exited \(exit code 3\) after [0-9.]+s; restarting in ([0-9.]+)s",
+                                           log)]
+    assert delays[:3] == [0.5, 1.0, 2.0]
+    assert stack.running() == {} and stack.supervisor_pid() is None

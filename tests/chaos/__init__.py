@@ -1,0 +1,1 @@
+"""A booking rush under faults, and a checker that counts what was lost or doubled (``make chaos``)."""
