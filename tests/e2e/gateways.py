@@ -15,13 +15,18 @@ from tests.e2e.conftest import free_port
 from tests.waiting import wait_until
 
 
+def gateway_environment(stack: Stack, stack_settings: dict, port: int, **extra: str) -> dict:
+    """The environment of one more gateway of ``stack``, listening on ``port``, with ``extra`` settings."""
+    return {**os.environ, **stack_settings, **stack.services["gateway"].environment, "GATEWAY_PORT": str(port),
+            **extra, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+
+
 @contextmanager
 def another_gateway(stack: Stack, stack_settings: dict, log_dir: Path, **extra: str) -> Iterator[Api]:
     """A gateway of ``stack`` on a port of its own, with ``extra`` settings; stopped on leaving."""
     port = free_port()
     gateway = stack.services["gateway"]
-    env = {**os.environ, **stack_settings, **gateway.environment, "GATEWAY_PORT": str(port), **extra,
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    env = gateway_environment(stack, stack_settings, port, **extra)
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"gateway-{port}.log"
     with log_path.open("wb") as log:
