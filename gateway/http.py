@@ -1,4 +1,4 @@
-"""One way to handle every HTTP route: request id, auth, body, errors, metrics.
+"""One way to handle every HTTP route: request id, auth, the per-user rate limit, body, errors, metrics.
 
 ``@route`` registers a gateway method with nameko's ``@http`` and records
 what the OpenAPI document needs. The method receives a ``Call`` and returns
