@@ -200,7 +200,7 @@ class Client:
         cursor = None
         while True:
             query = {**params, "limit": 200, **({"cursor": cursor} if cursor else {})}
-            response = self.session.get(f"{self.base_url}{path}", params=query, timeout=10)
+            response = self._send("GET", path, params=query)
             self._check(response, f"GET {path}")
             page = response.json()
             items.extend(page["items"])
@@ -209,19 +209,19 @@ class Client:
                 return items
 
     def get(self, path: str) -> dict[str, Any]:
-        response = self.session.get(f"{self.base_url}{path}", timeout=10)
+        response = self._send("GET", path)
         self._check(response, f"GET {path}")
         return response.json()
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST where any error (a 409 too) is a failure."""
-        response = self.session.post(f"{self.base_url}{path}", json=body, timeout=10)
+        response = self._send("POST", path, json=body)
         self._check(response, f"POST {path}")
         return response.json()
 
     def create(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The created object, or None when it already exists (409)."""
-        response = self.session.post(f"{self.base_url}{path}", json=body, timeout=10)
+        response = self._send("POST", path, json=body)
         if response.status_code == 409:
             return None
         self._check(response, f"POST {path}")
@@ -231,11 +231,20 @@ class Client:
         """Create, retrying while the service has not yet had the events it needs (422)."""
         deadline = time.monotonic() + seconds
         while True:
-            response = self.session.post(f"{self.base_url}{path}", json=body, timeout=10)
+            response = self._send("POST", path, json=body)
             if response.status_code != 422 or time.monotonic() > deadline:
                 self._check(response, f"POST {path}")
                 return response.json()
             time.sleep(0.2)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One request; a 429 from the gateway's per-user rate limit is waited out (Retry-After) and
+        the request sent again (the gateway refused it before doing anything)."""
+        while True:
+            response = self.session.request(method, f"{self.base_url}{path}", timeout=10, **kwargs)
+            if response.status_code != 429:
+                return response
+            time.sleep(int(response.headers.get("Retry-After", "1")))
 
     @staticmethod
     def _check(response: requests.Response, what: str) -> None:

@@ -1,15 +1,22 @@
-"""Bearer tokens: HS256 JWTs with a fixed algorithm, issuer, audience and expiry."""
+"""Bearer tokens: HS256 JWTs with a fixed algorithm, issuer, audience and expiry, signed by the key ring.
+
+Each token names its signing key in the header (``kid``); verification uses
+that key of the ring (gateway/signing_keys.py), so keys rotate without
+signing anybody out (README "Signing keys and their rotation").
+"""
 import logging
-import secrets
+import os
 import time
 import uuid
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 import jwt
 
 from gateway import active_users
-from services.chassis.config import int_setting, setting
+from gateway.signing_keys import KeyRing, ring_from_environment
+from services.chassis.config import int_setting
 from services.chassis.errors import Unauthorized
 from services.chassis.scope import CallerScope
 
@@ -17,15 +24,19 @@ log = logging.getLogger(__name__)
 ISSUER = "alliance-network"
 AUDIENCE = "alliance-network-api"
 ALGORITHMS = ["HS256"]
-_process_secret = secrets.token_urlsafe(48)
 
 
-def _secret() -> str:
-    secret = setting("JWT_SECRET", "")
-    if not secret:
-        log.warning("JWT_SECRET is not set: tokens are signed with a per-process secret")
-        return _process_secret
-    return secret
+def signing_ring() -> KeyRing:
+    """The ring the environment names now (read once per distinct setting; refused if unusable)."""
+    return _ring(os.environ.get("JWT_SIGNING_KEYS", ""), os.environ.get("JWT_SECRET", ""))
+
+
+@lru_cache(maxsize=4)
+def _ring(signing_keys: str, secret: str) -> KeyRing:
+    ring = ring_from_environment({"JWT_SIGNING_KEYS": signing_keys, "JWT_SECRET": secret})
+    if ring.random:
+        log.warning("neither JWT_SIGNING_KEYS nor JWT_SECRET is set: tokens are signed with a per-process key")
+    return ring
 
 
 def issue_token(user: dict) -> dict:
@@ -36,13 +47,14 @@ def issue_token(user: dict) -> dict:
         "jti": str(uuid.uuid4()), "role": user["role"], "region_id": user.get("region_id"),
         "alliance_id": user.get("alliance_id"), "school_urn": user.get("school_urn"),
     }
-    token = jwt.encode(claims, _secret(), algorithm=ALGORITHMS[0])
+    ring = signing_ring()
+    token = jwt.encode(claims, ring.signing_secret, algorithm=ALGORITHMS[0], headers={"kid": ring.signing_kid})
     return {"access_token": token, "token_type": "bearer", "expires_in": ttl}
 
 
-# Tokens already verified, with their scope and expiry: a client sends the same
-# token on every call, and checking its signature each time costs the gateway.
-_verified: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+# Tokens already verified, with their scope, expiry and the ring that verified them: a client sends
+# the same token on every call, and checking its signature each time costs the gateway.
+_verified: OrderedDict[str, tuple[dict, int, KeyRing]] = OrderedDict()
 VERIFIED_CACHE_SIZE = 10_000
 
 
@@ -51,12 +63,13 @@ def caller_from_header(header: str | None) -> dict:
     if not header or not header.startswith("Bearer "):
         raise Unauthorized("send Authorization: Bearer <token>")
     token = header[len("Bearer "):].strip()
+    ring = signing_ring()
     known = _verified.get(token)
-    if known is not None and known[1] > time.time():
+    if known is not None and known[1] > time.time() and known[2] is ring:
         _verified.move_to_end(token)
         return dict(known[0])
-    scope, expires = _verify(token)
-    _verified[token] = (scope, expires)
+    scope, expires = _verify(token, ring)
+    _verified[token] = (scope, expires, ring)
     if len(_verified) > VERIFIED_CACHE_SIZE:
         _verified.popitem(last=False)
     return dict(scope)
@@ -70,10 +83,13 @@ def authenticated_caller(header: str | None, rpc: Any) -> dict:
     return scope
 
 
-def _verify(token: str) -> tuple[dict, int]:
+def _verify(token: str, ring: KeyRing) -> tuple[dict, int]:
     try:
+        secret = ring.secret_for(jwt.get_unverified_header(token).get("kid"))
+        if secret is None:
+            raise jwt.InvalidTokenError("no key of the ring has this kid")
         claims = jwt.decode(
-            token, _secret(), algorithms=ALGORITHMS,
+            token, secret, algorithms=ALGORITHMS,
             audience=AUDIENCE, issuer=ISSUER,
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )

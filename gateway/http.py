@@ -1,4 +1,4 @@
-"""One way to handle every HTTP route: request id, auth, body, errors, metrics.
+"""One way to handle every HTTP route: request id, auth, the per-user rate limit, body, errors, metrics.
 
 ``@route`` registers a gateway method with nameko's ``@http`` and records
 what the OpenAPI document needs. The method receives a ``Call`` and returns
@@ -16,7 +16,7 @@ from marshmallow import Schema
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Request, Response
 
-from gateway import metrics
+from gateway import metrics, rate_limits
 from gateway.auth import authenticated_caller
 from gateway.responses import finish, problem, request_id_of
 from gateway.web_server import http
@@ -158,6 +158,8 @@ def handle(service: Any, request: Request, spec: RouteSpec, fn: Callable, path_a
         _check_path(path_args)
         service.rpc.set_correlation_id(request_id)
         caller = None if spec.public else authenticated_caller(request.headers.get("Authorization"), service.rpc)
+        if caller is not None:
+            rate_limits.spend(caller["user_id"])
         body = _read_json(request, spec.body_required) if spec.body is not None else None
         result = fn(service, Call(request, request_id, caller, body, spec), **path_args)
         if isinstance(result, Response):

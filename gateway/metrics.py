@@ -10,6 +10,8 @@ LATENCY = Histogram("gateway_request_duration_seconds", "HTTP request latency",
 SERVICE_UP = Gauge("service_up", "1 when the service answered a ping", ["service"], registry=REGISTRY)
 OUTBOX_PENDING = Gauge("service_outbox_pending", "events written but not yet published",
                        ["service"], registry=REGISTRY)
+RATE_LIMITED = Counter("gateway_rate_limited_total", "requests refused with 429 by the per-user rate limit",
+                       registry=REGISTRY)
 PARKED_EVENTS = Gauge("service_parked_events", "events whose handler gave up, awaiting replay",
                       ["service"], registry=REGISTRY)
 
@@ -17,6 +19,10 @@ PARKED_EVENTS = Gauge("service_parked_events", "events whose handler gave up, aw
 def observe(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
+
+
+def count_rate_limited() -> None:
+    RATE_LIMITED.inc()
 
 
 def record_service(service: str, ping: dict | None) -> None:

@@ -7,6 +7,8 @@ operations, and the web app's page and assets.
 from importlib import import_module
 from importlib.util import find_spec
 
+from gateway import rate_limits
+from gateway.auth import signing_ring
 from gateway.clients import ServiceClients
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.operations import OperationsRoutes
@@ -28,6 +30,10 @@ def routes_of(entry: ServiceEntry) -> type:
 
 for _entry in SERVICES:
     register_errors(_entry)
+
+# Unusable signing keys or rate limits stop the gateway at start, saying which setting is wrong.
+signing_ring()
+rate_limits.buckets()
 
 
 class GatewayService(AuthRoutes, *map(routes_of, SERVICES), OperationsRoutes, WebRoutes):

@@ -4,21 +4,17 @@ Clients come from different loopback addresses (the whole of 127.0.0.0/8 is
 local), so the gateway sees them as different peers; 127.0.0.1, which the
 other tests use, is never slowed here.
 """
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import jwt
 import pytest
 import requests
 
-from deploy.stack import REPO_ROOT
 from gateway import auth
 from tests.e2e.api import Api
-from tests.e2e.conftest import PASSWORD, free_port
+from tests.e2e.conftest import PASSWORD
+from tests.e2e.gateways import another_gateway
 from tests.e2e.test_membership_api import problem
 from tests.waiting import wait_until
 
@@ -30,28 +26,9 @@ CLIENT_FREE_FAILURES = 20  # SIGN_IN_CLIENT_FREE_FAILURES's default
 @pytest.fixture(scope="module")
 def second_gateway(stack, stack_settings, tmp_path_factory):
     """Another gateway process of the same stack, on its own port, remembering users for 1 s."""
-    port = free_port()
-    gateway = stack.services["gateway"]
-    env = {**os.environ, **stack_settings, **gateway.environment, "GATEWAY_PORT": str(port),
-           "ACTIVE_USER_CACHE_SECONDS": "1",
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    log_path = tmp_path_factory.mktemp("gateway-2") / "gateway-2.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(gateway.command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        assert proc.poll() is None, log_path.read_text()
-        try:
-            return requests.get(f"{base_url}/ready", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    wait_until(ready, timeout=60, interval=0.3)
-    yield Api(base_url)
-    proc.terminate()
-    proc.wait(timeout=15)
+    with another_gateway(stack, stack_settings, tmp_path_factory.mktemp("gateway-2"),
+                         ACTIVE_USER_CACHE_SECONDS="1") as api:
+        yield api
 
 
 def sign_in(api: Api, email: str, password: str) -> requests.Response:

@@ -1,4 +1,7 @@
 """Gateway rules that need no running service: tokens, client addresses, the API document."""
+import base64
+import hashlib
+import hmac
 import json
 import time
 
@@ -66,6 +69,64 @@ def test_unsigned_and_wrongly_signed_tokens_are_refused():
         caller_from_header(None)
     with pytest.raises(Unauthorized):
         caller_from_header("Basic abc")
+
+
+NEW_KEY, OLD_KEY = "new-key-of-enough-length-for-hs256-0123", "old-key-of-enough-length-for-hs256-0123"
+
+
+def test_a_token_names_its_key_and_verifies_while_the_ring_holds_that_key(monkeypatch):
+    monkeypatch.setenv("JWT_SIGNING_KEYS", f"2026-05:{OLD_KEY}")
+    old = issue_token(USER)["access_token"]
+    assert jwt.get_unverified_header(old)["kid"] == "2026-05"
+    monkeypatch.setenv("JWT_SIGNING_KEYS", f"2026-05:{OLD_KEY},2026-11:{NEW_KEY}")  # the new key added second
+    assert jwt.get_unverified_header(issue_token(USER)["access_token"])["kid"] == "2026-05"
+    monkeypatch.setenv("JWT_SIGNING_KEYS", f"2026-11:{NEW_KEY},2026-05:{OLD_KEY}")  # then moved first
+    new = issue_token(USER)["access_token"]
+    assert jwt.get_unverified_header(new)["kid"] == "2026-11"
+    for token in (old, new):
+        assert caller_from_header(bearer(token))["user_id"] == "u-1"
+    monkeypatch.setenv("JWT_SIGNING_KEYS", f"2026-11:{NEW_KEY}")  # the old key dropped
+    assert caller_from_header(bearer(new))["user_id"] == "u-1"
+    with pytest.raises(Unauthorized, match="the token is not valid"):
+        caller_from_header(bearer(old))  # even though this process verified it before
+
+
+def _signed(secret: str, headers: dict | None) -> str:
+    now = int(time.time())
+    claims = {"iss": auth.ISSUER, "aud": auth.AUDIENCE, "sub": "u", "iat": now, "exp": now + 60,
+              "role": "platform_admin"}
+    return jwt.encode(claims, secret, algorithm="HS256", headers=headers)
+
+
+def _with_header(token: str, header: dict, secret: str) -> str:
+    """The token's claims under another header (one PyJWT would not write), signed with ``secret``."""
+    def encoded(raw: bytes) -> bytes:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=")
+    signing_input = encoded(json.dumps(header).encode()) + b"." + token.split(".")[1].encode()
+    signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + encoded(signature)).decode()
+
+
+def test_a_token_with_an_unknown_kid_or_none_is_refused_by_a_ring(monkeypatch):
+    monkeypatch.setenv("JWT_SIGNING_KEYS", f"2026-11:{NEW_KEY}")
+    for headers in ({"kid": "2025-11"}, {"kid": "default"}, None):
+        with pytest.raises(Unauthorized, match="the token is not valid"):
+            caller_from_header(bearer(_signed(NEW_KEY, headers)))
+    resigned = _with_header(_signed(NEW_KEY, None), {"alg": "HS256", "kid": "2026-11"}, NEW_KEY)
+    assert caller_from_header(bearer(resigned))["user_id"] == "u"  # crafted rightly, the header is the only flaw
+    for kid in (None, 1, ["2026-11"]):
+        with pytest.raises(Unauthorized, match="the token is not valid"):
+            caller_from_header(bearer(_with_header(_signed(NEW_KEY, None), {"alg": "HS256", "kid": kid}, NEW_KEY)))
+    with pytest.raises(Unauthorized, match="the token is not valid"):  # the right kid, another key
+        caller_from_header(bearer(_signed(OLD_KEY, {"kid": "2026-11"})))
+
+
+def test_jwt_secret_alone_accepts_tokens_issued_before_they_carried_a_kid():
+    secret = "unit-test-secret-of-enough-length-123"
+    assert caller_from_header(bearer(_signed(secret, None)))["user_id"] == "u"
+    assert jwt.get_unverified_header(issue_token(USER)["access_token"])["kid"] == "default"
+    with pytest.raises(Unauthorized):
+        caller_from_header(bearer(_signed(secret, {"kid": "2026-11"})))
 
 
 def test_too_many_attempts_keeps_its_retry_after_across_rpc():
