@@ -123,8 +123,10 @@ compose-check:
 backup: venv services
 	$(PY) -m deploy.backup backup
 
+ifneq ($(filter restore,$(MAKECMDGOALS)),)
+ifeq ($(FILE),)
+$(error make restore needs the backup: make restore FILE=backups/alliance-20260101T020000Z.tar)
+endif
+endif
 restore: venv services
-	@if [ -z "$(FILE)" ]; then \
-		echo "make restore: name the backup, e.g. make restore FILE=backups/alliance-20260101T020000Z.tar" >&2; \
-		exit 2; fi
 	$(PY) -m deploy.backup restore "$(FILE)"
