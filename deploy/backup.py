@@ -3,10 +3,11 @@
     python -m deploy.backup backup [--out DIR]
     python -m deploy.backup restore FILE [--into-suffix SUFFIX] [--run-dir DIR]
 
-backup: for each service in turn (services/registry.py), a read-only
-repeatable-read transaction exports its snapshot; the rows of every table are
-counted in it and ``pg_dump --format=custom --snapshot`` dumps exactly that
-state, so the manifest's counts are the dump's. The file is
+backup: for every service (services/registry.py) a read-only repeatable-read
+transaction exports its database's snapshot, all of them back to back; then,
+one database after another, the rows of every table are counted in that
+snapshot and ``pg_dump --format=custom --snapshot`` dumps exactly it, so the
+manifest's counts are the dump's. The file is
 ``<out>/alliance-<UTC YYYYmmddTHHMMSSZ>.tar`` (see deploy/backup_archive.py).
 
 restore: checks the file (manifest, every dump's sha256) before touching
@@ -24,11 +25,13 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from deploy.backup_archive import BackupError, Manifest, ServiceDump, read_archive, sha256_of, write_archive
 from deploy.pg_tools import (
@@ -57,30 +60,38 @@ def backup(out_dir: Path, env: Mapping[str, str]) -> tuple[Path, Manifest]:
     if target.exists():
         raise BackupError(f"{target} already exists (two backups in one second?): try again")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="alliance-backup-", dir=out_dir) as work:
-        dumps = {db.service: _dump(db, Path(work), env) for db in databases}
+    with tempfile.TemporaryDirectory(prefix="alliance-backup-", dir=out_dir) as work, ExitStack() as held:
+        # Every snapshot first, back to back, so that they are milliseconds apart, not a dump's length.
+        snapshots = {db.service: held.enter_context(_exported_snapshot(db)) for db in databases}
+        dumps = {db.service: _dump(db, *snapshots[db.service], Path(work), env) for db in databases}
         manifest = Manifest(timestamp=stamp, git_commit=_git_commit(), pg_dump_version=version, dumps=dumps)
         write_archive(target, manifest, {db.service: dump_path(Path(work), db.service) for db in databases})
     return target, manifest
 
 
-def _dump(database: ServiceDatabase, work: Path, env: Mapping[str, str]) -> ServiceDump:
+@contextmanager
+def _exported_snapshot(database: ServiceDatabase) -> Iterator[tuple[Connection, str]]:
+    """A read-only repeatable-read transaction on the database, held open, and its exported snapshot."""
     engine = database.engine()
     try:
         with connect(database, engine) as conn:
-            snapshot_conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            with snapshot_conn.begin():
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
                 conn.execute(sa.text("SET TRANSACTION READ ONLY"))
-                snapshot = conn.scalar(sa.text("SELECT pg_export_snapshot()"))
-                counts = table_counts(conn)
-                revision = alembic_revision(conn, counts)
-                path = dump_path(work, database.service)
-                run_tool(database, env, "pg_dump", "--format=custom", f"--snapshot={snapshot}",
-                         f"--file={path}", f"--dbname={database.name}")
+                yield conn, conn.scalar(sa.text("SELECT pg_export_snapshot()"))
     finally:
         engine.dispose()
+
+
+def _dump(database: ServiceDatabase, conn: Connection, snapshot: str, work: Path,
+          env: Mapping[str, str]) -> ServiceDump:
+    """Count the rows in the snapshot and pg_dump exactly that snapshot."""
+    counts = table_counts(conn)
+    path = dump_path(work, database.service)
+    run_tool(database, env, "pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={path}",
+             f"--dbname={database.name}")
     return ServiceDump(service=database.service, database=database.name, dump_file=path.name,
-                       sha256=sha256_of(path), alembic_revision=revision, row_counts=counts)
+                       sha256=sha256_of(path), alembic_revision=alembic_revision(conn, counts), row_counts=counts)
 
 
 def restore(file: Path, env: Mapping[str, str], into_suffix: str = "", run_dir: Path | None = None) -> Manifest:

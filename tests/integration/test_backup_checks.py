@@ -2,6 +2,7 @@
 import io
 import json
 import tarfile
+import threading
 from importlib import import_module
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from deploy.backup import backup, restore
 from deploy.backup_archive import MANIFEST, BackupError
 from services.chassis.migrations import ensure_database, migrate
 from services.registry import SERVICES
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +56,30 @@ def test_a_dump_of_an_older_revision_is_restored_at_it_and_migrated_forward(data
     assert revision(url) == "0004"
     migrate("services.membership", url)  # what `make up` does at start
     assert revision(url) == revision(databases("head")["MEMBERSHIP_DB_URL"])
+
+
+def test_a_backup_taken_while_rows_are_written_holds_the_counts_of_its_dump(databases, postgres, tmp_path):
+    source = databases("busy_source")
+    writing, written = threading.Event(), []
+
+    def write_inbox_rows() -> None:
+        engine = sa.create_engine(source["COURSES_DB_URL"], poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            while not writing.is_set():
+                conn.execute(sa.text("INSERT INTO inbox (event_id, handler) VALUES (gen_random_uuid(), 'w')"))
+                conn.commit()
+                written.append(1)
+    writer = threading.Thread(target=write_inbox_rows)
+    writer.start()
+    try:
+        wait_until(lambda: len(written) > 20, timeout=10)
+        path, manifest = backup(tmp_path, source)
+        at_dump = len(written)
+    finally:
+        writing.set()
+        writer.join()
+    assert 0 < manifest.dumps["courses"].row_counts["inbox"] < at_dump <= len(written)
+    restore(path, fresh_env(postgres, "busy_source_restored"), run_dir=tmp_path)  # fails on any difference
 
 
 def test_a_restored_count_that_differs_from_the_manifest_fails_the_restore(databases, postgres, tmp_path):
