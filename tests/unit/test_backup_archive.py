@@ -49,3 +49,12 @@ def archive_with(tmp_path, members: dict[str, bytes]):
 def test_a_file_that_is_not_a_whole_backup_is_refused(tmp_path, members, reason):
     with pytest.raises(BackupError, match=reason):
         read_archive(archive_with(tmp_path, members), tmp_path / "out")
+
+
+def test_without_the_postgresql_client_tools_backup_and_restore_say_what_to_install(tmp_path, monkeypatch):
+    from deploy.backup import backup, restore
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BackupError, match="pg_dump not found on PATH: install"):
+        backup(tmp_path, {})
+    with pytest.raises(BackupError, match="pg_restore not found on PATH: install"):
+        restore(tmp_path / "any.tar", {})
