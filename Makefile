@@ -14,6 +14,10 @@
 #                 make bench-web: the web app's page-usable times and script/style bytes against their budgets)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
+#   make backup   every service's database, dumped into one file backups/alliance-<UTC time>.tar
+#                 (with a manifest: revisions, row counts, sha256s); the stack may be running
+#   make restore FILE=backups/alliance-....tar   bring every database back to that backup
+#                 (run `make down` first; `make up` afterwards starts the stack on it)
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -23,7 +27,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv
+.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv backup restore
 
 venv: $(STAMP)
 
@@ -115,3 +119,14 @@ bench-sign-in: venv services
 
 compose-check:
 	docker-compose -f docker-compose.yml config -q
+
+backup: venv services
+	$(PY) -m deploy.backup backup
+
+ifneq ($(filter restore,$(MAKECMDGOALS)),)
+ifeq ($(FILE),)
+$(error make restore needs the backup: make restore FILE=backups/alliance-20260101T020000Z.tar)
+endif
+endif
+restore: venv services
+	$(PY) -m deploy.backup restore "$(FILE)"
