@@ -12,6 +12,8 @@
 #                 make bench-support: referrals, matches and the board at a region's scale;
 #                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s;
 #                 make bench-web: the web app's page-usable times and script/style bytes against their budgets)
+#   make chaos    5,000 bookings while every service and the gateway is killed with SIGKILL and the broker link is
+#                 cut for 10 s; then counts what was lost, doubled or overbooked (each must be 0)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
 #   make compose-check   validate docker-compose.yml (Debian's docker-compose)
 #   make backup   every service's database, dumped into one file backups/alliance-<UTC time>.tar
@@ -27,7 +29,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint web browser bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv backup restore
+.PHONY: up down status logs mail test lint web browser chaos bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv backup restore
 
 venv: $(STAMP)
 
@@ -110,6 +112,9 @@ bench-notify: venv services
 
 bench-web: venv services web browser
 	$(PY) -m tests.benchmarks.bench_web
+
+chaos: venv services
+	$(PY) -m tests.chaos --bookings $(or $(BOOKINGS),5000)
 
 fuzz: venv services
 	$(PY) -m tests.contract_fuzz --examples $(or $(EXAMPLES),150)

@@ -17,8 +17,9 @@ def main() -> int:
     parser.add_argument("--kill", action="append", choices=EVERY_PROCESS,
                         help="processes to kill -9, once each (default: every service and the gateway)")
     args = parser.parse_args()
-    report = run_chaos(args.bookings, args.clients, args.kill, args.broker_cut)
-    print("\n".join(report.lines()))
+    report = run_chaos(args.bookings, args.clients, args.kill, args.broker_cut,
+                       say=lambda line: print(line, flush=True))
+    print("\n".join(report.lines()), flush=True)
     return 0 if report.ok else 1
 
 

@@ -4,6 +4,7 @@ while it runs, then the checker over what clients were told and what every servi
 Needs eventlet's monkey patching (the test process has it; ``python -m tests.chaos`` applies it).
 """
 import email.parser
+import email.utils
 import random
 import threading
 import time
@@ -72,6 +73,7 @@ class ChaosReport:
 def run_chaos(bookings: int = 5000, clients: int = 20, kills: list[str] | None = None,
               broker_cut_seconds: float = 10.0, course_count: int = 20, capacity: int = 150,
               drain_timeout: float = 180.0, say=print) -> ChaosReport:  # noqa: ANN001 (a print-like callable)
+    """Seed, rush with faults injected, wait for events and emails to settle, and count."""
     kills = EVERY_PROCESS if kills is None else kills
     proxy = TcpProxy("127.0.0.1", 5672)
     try:
@@ -128,9 +130,9 @@ class EventLog:
         return waiting + len(self.messages)
 
     def read(self) -> list[BookingEvent]:
-        channel = self.conn.default_channel
-        while (message := channel.basic_get(self.queue.name, no_ack=True)) is not None:
-            envelope = message.payload if isinstance(message.payload, dict) else message.decode()
+        queue = self.queue(self.conn.default_channel)
+        while (message := queue.get(no_ack=True)) is not None:
+            envelope = message.payload
             if envelope["event_type"] in EVENT_OF_STATUS.values():
                 self.messages.append(BookingEvent(envelope["event_id"], envelope["event_type"],
                                                   envelope["data"]["id"]))
@@ -170,8 +172,9 @@ def _emails(directory: Path) -> list[Email]:
     parser, found = email.parser.BytesHeaderParser(), []
     for path in directory.glob("*.eml"):
         headers = parser.parsebytes(path.read_bytes())
-        if headers["To"] and headers["To"].lower().endswith(f"@{PARTICIPANT_DOMAIN}"):
-            found.append(Email(headers["To"].strip().lower(), headers["Message-ID"]))
+        recipient = email.utils.parseaddr(headers["To"] or "")[1].lower()
+        if recipient.endswith(f"@{PARTICIPANT_DOMAIN}"):
+            found.append(Email(recipient, headers["Message-ID"]))
     return found
 
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-RETRIED_STATUSES = {500, 502, 503, 504}
+RETRIED_STATUSES = {429, 500, 502, 503, 504}
 REQUEST_TIMEOUT_SECONDS = 10.0
 GIVE_UP_SECONDS = 120.0
 
@@ -59,18 +59,19 @@ class BookingClient:
         delay = 0.1
         while time.monotonic() < give_up_at:
             outcome.attempts += 1
-            status, answer = self._post(f"/api/v1/courses/{booking.course_id}/bookings", body, key)
+            status, answer, retry_after = self._post(f"/api/v1/courses/{booking.course_id}/bookings", body, key)
             if status is not None and status not in RETRIED_STATUSES:
                 outcome.status, outcome.answered_at = status, time.monotonic()
                 if status == 201:
                     outcome.booking_id = answer["id"]
                 return outcome
             self.retries += 1
-            time.sleep(delay)
+            time.sleep(retry_after if retry_after is not None else delay)
             delay = min(2.0, delay * 2)
         return outcome
 
-    def _post(self, path: str, body: str, key: str) -> tuple[int | None, dict]:
+    def _post(self, path: str, body: str, key: str) -> tuple[int | None, dict, float | None]:
+        """The answer's status and body, and Retry-After's seconds; no status if none came."""
         try:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT_SECONDS)
@@ -79,10 +80,12 @@ class BookingClient:
             raw = response.read()
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
-            return response.status, json.loads(raw) if raw else {}
+            retry_after = response.getheader("Retry-After")
+            return (response.status, json.loads(raw) if raw else {},
+                    float(retry_after) if retry_after and retry_after.isdigit() else None)
         except (OSError, http.client.HTTPException, ValueError):
             self.close()
-            return None, {}
+            return None, {}, None
 
     def close(self) -> None:
         if self.conn is not None:
