@@ -14,8 +14,8 @@ from gateway import asyncapi, metrics
 from gateway.clients import SERVICES
 from gateway.http import Call, path_integer, route
 from gateway.openapi import document
-from services.chassis.config import amqp_uri
 from services.chassis.audit import AuditEntry, AuditFilters
+from services.chassis.config import amqp_uri
 from services.chassis.errors import NotFound, ServiceError, ValidationFailed
 from services.chassis.fields import Text
 

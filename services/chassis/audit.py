@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
+from services.chassis.fields import AwareDateTime, Text
 from services.chassis.pagination import paginate
 from services.chassis.scope import CallerScope
 from services.chassis.tables import CHASSIS
 from services.chassis.transaction import Transaction
-from services.chassis.fields import AwareDateTime, Text
 from services.chassis.validation import load
 
 audit_log = CHASSIS.tables["audit_log"]
