@@ -43,3 +43,18 @@ def test_only_the_platform_admin_reads_an_audit_log_of_a_registered_service(worl
         assert refused.status_code == 422 and "service" in refused.json()["errors"]
     assert admin.get(AUDIT, params={"service": "courses", "cursor": "nope"}).status_code == 400
     assert admin.get(AUDIT, params={"service": "support", "since": "soon"}).status_code == 422
+
+
+def test_a_users_role_and_deactivation_are_audited_without_their_email_or_name(world, admin):
+    email = f"audited-{uuid.uuid4().hex[:8]}@affinity.test"
+    user = admin.created("/api/v1/users", {"email": email, "name": "Audited Person", "role": "alliance_staff",
+                                           "password": "a long enough password 1", "alliance_id": world.a1["id"]})
+    assert world.a1_admin.post(f"/api/v1/users/{user['id']}/deactivate").status_code == 200
+
+    entries = admin.get(AUDIT, params={"service": "membership", "subject_id": user["id"]}).json()["items"]
+    assert [(e["action"], e["changes"]) for e in entries] == [
+        ("deactivate_user", {"active": {"before": True, "after": False}}),
+        ("create_user", {"role": {"before": None, "after": "alliance_staff"},
+                         "active": {"before": None, "after": True}}),
+    ]
+    assert email not in str(entries) and "Audited Person" not in str(entries) and "password" not in str(entries)
