@@ -1,4 +1,4 @@
-"""Health, readiness, metrics, the OpenAPI document and its page, parked events."""
+"""Health, readiness, metrics, the OpenAPI document and its page, parked events, the audit log."""
 import base64
 import hashlib
 import json
@@ -7,14 +7,17 @@ from pathlib import Path
 
 import eventlet
 from kombu import Connection
+from marshmallow import validate
 from werkzeug.wrappers import Response
 
 from gateway import asyncapi, metrics
 from gateway.clients import SERVICES
 from gateway.http import Call, path_integer, route
 from gateway.openapi import document
+from services.chassis.audit import AuditEntry, AuditFilters
 from services.chassis.config import amqp_uri
-from services.chassis.errors import NotFound, ServiceError
+from services.chassis.errors import NotFound, ServiceError, ValidationFailed
+from services.chassis.fields import Text
 
 TAG = "Operations"
 DOCS_PAGE = (Path(__file__).resolve().parent.parent / "docs.html").read_bytes()
@@ -39,6 +42,18 @@ def broker_answers() -> bool:
         return True
     except Exception:
         return False
+
+
+class AuditLogQuery(AuditFilters):
+    service = Text(required=True, validate=validate.OneOf(SERVICES),
+                   metadata={"description": "the service whose audit log to read"})
+
+
+def audited_service(name: str | None) -> str:
+    """The service named in the query; 422 for none or one not in the registry."""
+    if name not in SERVICES:
+        raise ValidationFailed("no such service", {"service": [f"one of {', '.join(SERVICES)}"]})
+    return name
 
 
 class OperationsRoutes:
@@ -95,3 +110,11 @@ class OperationsRoutes:
             raise NotFound("no such parked event")
         event = path_integer(parked_id, "parked event")
         return self.rpc.call(service, "replay_parked_event", call.caller, event)
+
+    @route("GET", "/api/v1/ops/audit-log",
+           "A service's audit log, newest first: who wrote what, when, in which request (platform admin)",
+           TAG, response=AuditEntry, query=AuditLogQuery, paginated=True)
+    def audit_log(self, call: Call) -> dict:
+        service = audited_service(call.request.args.get("service"))
+        filters = {k: v for k, v in call.filters.items() if k != "service"}
+        return self.rpc.call(service, "list_audit_log", call.caller, filters, call.page)

@@ -14,12 +14,13 @@ from services.chassis.transaction import Transaction
 
 
 class UnitOfWork:
-    """What a worker gets as ``self.db``."""
+    """What a worker gets as ``self.db``; ``action`` is its entrypoint's name, for the audit log."""
 
     def __init__(self, engine: Engine, correlation_id: str | None, on_events: Callable[[], None],
-                 on_deliveries: Callable[[], None] | None = None) -> None:
+                 on_deliveries: Callable[[], None] | None = None, action: str = "") -> None:
         self.engine = engine
         self.correlation_id = correlation_id
+        self.action = action
         self._on_events = on_events
         self._on_deliveries = on_deliveries
 
@@ -81,4 +82,5 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
         return UnitOfWork(self.engine, worker_ctx.data.get("correlation_id"), self.relay.kick,
-                          self.deliveries.kick if self.deliveries else None)
+                          self.deliveries.kick if self.deliveries else None,
+                          action=worker_ctx.entrypoint.method_name)

@@ -19,8 +19,10 @@ import sqlalchemy as sa
 from nameko.events import SERVICE_POOL, event_handler
 from sqlalchemy.dialects.postgresql import insert
 
+from services.chassis import audit
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.event_contracts import EventCatalogue, envelope_refused
+from services.chassis.scope import CallerScope
 from services.chassis.tables import CHASSIS
 
 log = logging.getLogger(__name__)
@@ -125,8 +127,8 @@ def list_parked(db: Any, include_replayed: bool = False) -> list[dict]:
     return [_parked_dict(row) for row in rows]
 
 
-def replay(service: Any, parked_id: int) -> dict:
-    """Run a parked event through its handler again (once, no retries)."""
+def replay(service: Any, caller: CallerScope, parked_id: int) -> dict:
+    """Run a parked event through its handler again (once, no retries); audited once it is no longer parked."""
     with service.db.transaction() as tx:
         row = tx.execute(sa.select(parked).where(
             parked.c.id == parked_id, parked.c.replayed_at.is_(None))).mappings().first()
@@ -140,6 +142,8 @@ def replay(service: Any, parked_id: int) -> dict:
         with service.db.transaction() as tx:
             tx.execute(sa.update(parked).where(parked.c.id == parked_id)
                        .values(replayed_at=sa.func.now()))
+            tx.audit_change("outcome", Outcome.PARKED.value, outcome.value)
+            audit.record(tx, caller, "replay_parked_event", {"id": parked_id})
     return {"id": parked_id, "event_id": row["event_id"], "handler": row["handler"],
             "outcome": outcome.value}
 

@@ -76,3 +76,33 @@ def _run(connection: Connection, metadata: sa.MetaData) -> None:
     context.configure(connection=connection, target_metadata=metadata, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
+
+
+def create_audit_log() -> None:
+    """The audit log's first revision, run by every service's own migration that adds it.
+
+    Frozen as it is: a later change to the table is a new function and new revisions.
+    """
+    from alembic import op
+    from sqlalchemy.dialects.postgresql import JSONB
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("actor_id", sa.String(64), nullable=False),
+        sa.Column("actor_role", sa.String(32), nullable=False),
+        sa.Column("action", sa.String(64), nullable=False),
+        sa.Column("subject_type", sa.String(64), nullable=False),
+        sa.Column("subject_id", sa.String(64), nullable=True),
+        sa.Column("request_id", sa.String(128), nullable=True),
+        sa.Column("changes", JSONB(), server_default=sa.text("'{}'::jsonb"), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_audit_log_action", "audit_log", ["action", "id"])
+    op.create_index("ix_audit_log_actor", "audit_log", ["actor_id", "id"])
+    op.create_index("ix_audit_log_subject", "audit_log", ["subject_id", "id"])
+
+
+def drop_audit_log() -> None:
+    from alembic import op
+    op.drop_table("audit_log")

@@ -1,9 +1,10 @@
 """RPCs that every service offers to operators, through the gateway."""
 import sqlalchemy as sa
 
-from services.chassis import inbox
+from services.chassis import audit, inbox
 from services.chassis.entrypoints import rpc
 from services.chassis.outbox import outbox
+from services.chassis.request_pipeline import read
 from services.chassis.scope import CallerScope
 from services.chassis.tables import CHASSIS
 
@@ -28,5 +29,10 @@ class ServiceOperations:
 
     @rpc
     def replay_parked_event(self, scope: dict, parked_id: int) -> dict:
-        CallerScope.from_dict(scope).require()
-        return inbox.replay(self, int(parked_id))
+        caller = CallerScope.from_dict(scope)
+        caller.require()
+        return inbox.replay(self, caller, int(parked_id))
+
+    @rpc
+    def list_audit_log(self, scope: dict, filters: dict | None = None, page: dict | None = None) -> dict:
+        return read(self.db, scope, lambda tx, caller: audit.list_entries(tx, caller, filters, page))

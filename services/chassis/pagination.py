@@ -28,6 +28,7 @@ from services.chassis.fields import (
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_CURSOR_LENGTH = 1024
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class PageSchema(Schema):
@@ -80,8 +81,9 @@ def _moment(value: Any) -> dt.datetime:
     return moment
 
 
-def _integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
+def _integer(value: Any, wide: bool = False) -> int:
+    low, high = (BIGINT_MIN, BIGINT_MAX) if wide else (INT_MIN, INT_MAX)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise bad_cursor()
     return value
 
@@ -101,7 +103,7 @@ def key_value(key: sa.ColumnElement, value: Any) -> Any:
     if isinstance(column_type, sa.DateTime):
         return _moment(value)
     if isinstance(column_type, sa.Integer):
-        return _integer(value)
+        return _integer(value, wide=isinstance(column_type, sa.BigInteger))
     if isinstance(column_type, sa.String):
         return _text(column_type, value)
     raise TypeError(f"no cursor rule for a key of type {column_type!r}")
@@ -126,16 +128,18 @@ def read_page(page: dict | None) -> dict:
 
 def paginate(
     tx: Any, query: sa.Select, keys: Sequence[sa.ColumnElement], page: dict | None,
-    to_item: Callable[[Any], dict],
+    to_item: Callable[[Any], dict], descending: bool = False,
 ) -> dict:
-    """Run ``query`` ordered by ``keys`` (unique together), one page at a time."""
+    """Run ``query`` ordered by ``keys`` (unique together), one page at a time; ``descending``: from the last."""
     wanted = read_page(page)
     limit = wanted["limit"]
     if wanted["cursor"]:
         after = cursor_values(wanted["cursor"], keys)
-        literals = [sa.literal(value, type_=key.type) for key, value in zip(keys, after)]
-        query = query.where(sa.tuple_(*keys) > sa.tuple_(*literals))
-    rows = tx.execute(query.order_by(*keys).limit(limit + 1)).mappings().all()
+        position = sa.tuple_(*keys)
+        reached = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(keys, after)])
+        query = query.where(position < reached if descending else position > reached)
+    order = [key.desc() for key in keys] if descending else list(keys)
+    rows = tx.execute(query.order_by(*order).limit(limit + 1)).mappings().all()
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit:

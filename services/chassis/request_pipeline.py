@@ -4,12 +4,14 @@ Roles are not checked here: each domain function checks its own
 (``caller.require``), the one place that says who may do what, so a direct
 call is as guarded as an RPC. ``change`` takes a body, ``act`` is a change
 without one (publish, cancel, accept), ``read`` runs in a read-only
-transaction.
+transaction. Every change and act writes its audit row (services/chassis/audit.py)
+in its own transaction, once per idempotency key.
 """
 from typing import Callable
 
 from marshmallow import Schema
 
+from services.chassis import audit
 from services.chassis.database import UnitOfWork
 from services.chassis.idempotency import run_once
 from services.chassis.scope import CallerScope
@@ -26,7 +28,7 @@ def change(db: UnitOfWork, scope: dict, schema: Schema, data: dict,
     remembered = {k: v for k, v in payload.items() if k != "password"}  # no secret in the key table
     with db.transaction() as tx:
         return run_once(tx, caller.user_id, idempotency_key, operation, remembered,
-                        lambda: make_change(tx, caller, payload))
+                        lambda: audited(db, tx, caller, make_change(tx, caller, payload)))
 
 
 def act(db: UnitOfWork, scope: dict, make_change: Callable[[Transaction, CallerScope], dict],
@@ -34,7 +36,14 @@ def act(db: UnitOfWork, scope: dict, make_change: Callable[[Transaction, CallerS
     """Make a change that has no body, once per idempotency key."""
     caller = CallerScope.from_dict(scope)
     with db.transaction() as tx:
-        return run_once(tx, caller.user_id, idempotency_key, operation, {}, lambda: make_change(tx, caller))
+        return run_once(tx, caller.user_id, idempotency_key, operation, {},
+                        lambda: audited(db, tx, caller, make_change(tx, caller)))
+
+
+def audited(db: UnitOfWork, tx: Transaction, caller: CallerScope, result: dict) -> dict:
+    """``result`` of a write, once its audit row is written in the same transaction."""
+    audit.record(tx, caller, db.action, result)
+    return result
 
 
 def read(db: UnitOfWork, scope: dict, reader: Callable[[Transaction, CallerScope], dict]) -> dict:

@@ -28,7 +28,7 @@ def moment_column(name: str, nullable: bool = False) -> Column:
 
 
 def add_chassis_tables(metadata: MetaData) -> None:
-    """Add the outbox, inbox, parked events and idempotency keys to ``metadata``."""
+    """Add the outbox, inbox, parked events, idempotency keys and audit log to ``metadata``."""
     Table(
         "outbox", metadata,
         Column("id", BigInteger, Identity(), primary_key=True),
@@ -69,6 +69,22 @@ def add_chassis_tables(metadata: MetaData) -> None:
         Column("request_hash", String(64), nullable=False),
         Column("response", JSONB),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    # One row per write a caller made (services/chassis/audit.py); ``id`` is the keyset, newest first.
+    Table(
+        "audit_log", metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("actor_id", String(64), nullable=False),
+        Column("actor_role", String(32), nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("subject_type", String(64), nullable=False),
+        Column("subject_id", String(64)),
+        Column("request_id", String(128)),
+        Column("changes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Index("ix_audit_log_action", "action", "id"),
+        Index("ix_audit_log_actor", "actor_id", "id"),
+        Index("ix_audit_log_subject", "subject_id", "id"),
     )
 
 

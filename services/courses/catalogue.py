@@ -26,6 +26,7 @@ from services.courses.visibility import (
 
 MANAGERS = ALLIANCE_ROLES
 COURSE = schemas.Course()
+PRICES = ("price_member_pence", "price_non_member_pence")  # their changes go to the audit log
 
 
 def find_course(tx: Transaction, course_id: str, where: sa.ColumnElement, lock: bool = False) -> dict:
@@ -145,6 +146,8 @@ def update(tx: Transaction, caller: CallerScope, course_id: str, changes: dict) 
     if closes and closes > course["starts_at"]:
         raise ValidationFailed("bad deadline", {"booking_closes_at": ["bookings must close before the first session"]})
     saved = _save(tx, course_id, **changes) if changes else course
+    for price in PRICES:
+        tx.audit_change(price, course[price], saved[price])
     for _ in range(waitlist.places_to_fill(saved["capacity"], saved["confirmed_count"], saved["waitlist_count"])):
         saved = promote(tx, saved)
     updated = with_sessions(tx, saved)

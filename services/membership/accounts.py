@@ -56,6 +56,7 @@ def deactivate_user(tx: Transaction, caller: CallerScope, user_id: str) -> dict:
         return USER.dump(user)
     row = tx.execute(sa.update(users).where(users.c.id == user_id).values(deactivated_at=sa.func.now())
                      .returning(*users.c)).mappings().one()
+    tx.audit_change("active", True, False)
     emit(tx, "user_updated", row, region_id=row["region_id"], alliance_id=row["alliance_id"])
     return USER.dump(row)
 

@@ -74,6 +74,8 @@ def add_member(tx: Transaction, caller: CallerScope, alliance_id: str, data: dic
     if row is None:
         raise AlreadyActiveMember(f"school {data['school_urn']} is already a member or invited")
     record = _record(row, alliance, school["name"])
+    tx.audit_change("status", None, row["status"])
+    tx.audit_change("tier", None, row["tier"])
     _emit(tx, record)
     return MEMBERSHIP.dump(record)
 
@@ -111,6 +113,7 @@ def _save(tx: Transaction, found: dict, **values: object) -> dict:
     row = tx.execute(sa.update(memberships).where(memberships.c.id == found["id"])
                      .values(**values).returning(*memberships.c)).mappings().one()
     record = {**row, "region_id": found["region_id"], "school_name": found["school_name"]}
+    tx.audit_change("status", found["status"], row["status"])
     _emit(tx, record)
     return MEMBERSHIP.dump(record)
 
@@ -134,6 +137,7 @@ def change_tier(tx: Transaction, caller: CallerScope, alliance_id: str, urn: str
     row = tx.execute(sa.update(memberships).where(memberships.c.id == found["id"])
                      .values(tier=data["tier"]).returning(*memberships.c)).mappings().one()
     record = {**row, "region_id": found["region_id"], "school_name": found["school_name"]}
+    tx.audit_change("tier", found["tier"], row["tier"])
     emit(tx, "membership_changed", record, region_id=record["region_id"], alliance_id=record["alliance_id"])
     return MEMBERSHIP.dump(record)
 

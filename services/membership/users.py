@@ -110,6 +110,8 @@ def create_user(tx: Transaction, caller: CallerScope, data: dict) -> dict:
                      .returning(*users.c)).mappings().first()
     if row is None:
         raise EmailTaken("a user with this email exists")
+    tx.audit_change("role", None, row["role"])
+    tx.audit_change("active", None, True)
     emit(tx, "user_created", row, region_id=row["region_id"], alliance_id=row["alliance_id"])
     return USER.dump(row)
 

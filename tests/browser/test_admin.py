@@ -1,4 +1,4 @@
-"""The platform admin's pages (regions, alliances, users, parked events) and who cannot reach them."""
+"""The platform admin's pages (regions, alliances, users, parked events, the audit log) and who cannot reach them."""
 import uuid
 
 import pytest
@@ -9,7 +9,7 @@ from services.chassis.envelope import make_envelope
 from tests.browser.conftest import ALLIANCE_ADMIN, ALLIANCE_STAFF, COORDINATOR, DEMO_PASSWORD, SCHOOL
 from tests.events import publish
 
-ADMIN_PAGES = ["/admin/regions", "/users", "/admin/parked-events", "/alliances"]
+ADMIN_PAGES = ["/admin/regions", "/users", "/admin/parked-events", "/alliances", "/admin/audit-log"]
 
 
 def nav_links(browser) -> list[str]:
@@ -23,7 +23,7 @@ def assert_no_csp_errors(browser):
 @pytest.mark.parametrize("path", ADMIN_PAGES)
 def test_a_school_user_cannot_reach_an_admin_page_even_by_typing_its_url(browser, path):
     browser.sign_in(SCHOOL, DEMO_PASSWORD)
-    assert not {"Regions", "Users", "Parked events", "Alliances"} & set(nav_links(browser))
+    assert not {"Regions", "Users", "Parked events", "Alliances", "Audit log"} & set(nav_links(browser))
     browser.go(path)
     browser.heading("Not available to you")
     text = browser.text()
@@ -183,6 +183,28 @@ def test_a_parked_event_is_replayed_after_a_confirm(browser, platform_admin_logi
     browser.press("Yes, replay")
     browser.sees(f"Replayed event {parked_id} in courses: its handler failed again, so it stays parked.")
     browser.row("membership_started")
+
+
+def test_the_platform_admin_reads_a_services_audit_log_page_by_page(browser, platform_admin_login):
+    browser.sign_in(*platform_admin_login)
+    browser.follow("Audit log")
+    browser.heading("Audit log")
+    browser.row("create_user")  # the demo data, written through the API: its users last, so first
+    rows = "//table/tbody/tr"
+
+    def shown() -> int:
+        return len(browser.driver.find_elements(By.XPATH, rows))
+    assert shown() == 25
+    while "Status: none → active" not in browser.text():  # the demo's memberships, before the users
+        before = shown()
+        browser.press("Show more")
+        browser.wait(lambda: shown() > before, "the next page")
+    browser.row("add_member")
+    browser.assert_accessible()
+    browser.fill("Service", "Courses")
+    browser.row("create_course")
+    assert "create_region" not in browser.text()
+    assert_no_csp_errors(browser)
 
 
 def test_the_users_page_on_a_phone(phone, platform_admin_login):

@@ -193,6 +193,7 @@ CASES = [
     Case("GET", "/api/v1/ops/parked-events", frozenset({P}), static()),
     Case("POST", "/api/v1/ops/parked-events/{service}/{parked_id}/replay", frozenset({P}),
          static(service="courses", parked_id="987654"), allowed_status=404),
+    Case("GET", "/api/v1/ops/audit-log", frozenset({P}), lambda t: ({}, None, {"service": "membership"})),
 ]
 
 

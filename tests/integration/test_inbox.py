@@ -65,6 +65,9 @@ def test_a_failing_handler_parks_the_event_and_replay_applies_it(probe, broker, 
     assert replayed["outcome"] == "handled"
     assert count(probe, schools_seen, schools_seen.c.urn == "300003") == 1
     assert rpc.chassis_probe.list_parked_events(ADMIN) == []
+    [audited] = rpc.chassis_probe.list_audit_log(ADMIN, {"action": "replay_parked_event"})["items"]
+    assert audited["subject_id"] == str(parked["id"]) and audited["actor_id"] == ADMIN["user_id"]
+    assert audited["changes"] == {"outcome": {"before": "parked", "after": "handled"}}  # the failed replay: none
     engine.dispose()
 
 

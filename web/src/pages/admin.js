@@ -1,4 +1,4 @@
-// The platform admin's pages: regions here; alliances, users and parked events in their own modules.
+// The platform admin's pages: regions here; alliances, users, parked events and the audit log in their own modules.
 import { useState } from "preact/hooks";
 import { post } from "../api.js";
 import { day } from "../format.js";
@@ -6,6 +6,7 @@ import { html } from "../html.js";
 import { PLATFORM_ADMIN } from "../roles.js";
 import { Field, More, Notice, Page, Problem, Table, usePages, useSubmit } from "../ui.js";
 import { routes as alliances } from "./alliances.js";
+import { routes as audit } from "./audit.js";
 import { routes as parked } from "./parked.js";
 import { routes as users } from "./users.js";
 
@@ -52,4 +53,5 @@ export const routes = [
   ...alliances,
   ...users,
   ...parked,
+  ...audit,
 ];
