@@ -4,7 +4,9 @@ The others go on: support answers from its own copies of membership's data.
 """
 import signal
 
+import eventlet
 import pytest
+import requests
 from kombu import Connection
 
 from deploy.stack import Stack
@@ -46,6 +48,25 @@ def test_a_stopped_service_gives_504_then_an_absent_one_503(fragile_stack):
     absent = admin.get("/api/v1/regions")
     assert absent.status_code == 503 and "membership" in absent.json()["detail"]
     assert admin.get("/health").status_code == 200
+
+
+def test_a_gateway_stopped_with_sigterm_answers_every_request_it_had_taken(fragile_stack):
+    """40 sign-ins (each a deliberate password hash) are in the gateway when it is sent SIGTERM: every
+    one is answered, then the port is closed; started again, it answers."""
+    stack, _ = fragile_stack
+    url = f"{stack.base_url}/api/v1/auth/token"
+    pool = eventlet.GreenPool(40)
+    answers = [pool.spawn(requests.post, url, json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+                          timeout=30) for _ in range(40)]
+    eventlet.sleep(0.2)  # every request sent; membership hashes two passwords at a time
+    stack.stop("gateway", signal.SIGTERM)
+    statuses = [answer.wait().status_code for answer in answers]
+    assert statuses == [200] * 40
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{stack.base_url}/health", timeout=5)
+    stack.start("gateway")
+    stack.wait_ready(timeout=60)
+    assert requests.post(url, json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).status_code == 200
 
 
 def _a_referral_with_a_leader_to_match(admin: Api) -> dict:

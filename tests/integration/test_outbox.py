@@ -134,3 +134,26 @@ def test_relays_side_by_side_publish_every_event_once_in_order(service_db, run_s
     for publisher in publishers:
         publisher.close()
     engine.dispose()
+
+
+def test_a_stopping_relay_publishes_what_the_last_workers_wrote(service_db, run_service, broker, subscriber):
+    """SIGTERM: nameko waits for the workers, then stops the relay; rows they wrote after its last
+    batch must not wait for the next start (or be left to another replica)."""
+    url = service_db("membership")
+    run_service(MembershipService).stop()
+    subscriber.bind("membership", "school_registered")
+    engine = sa.create_engine(url, pool_size=2)
+    relay = Relay(engine, EventPublisher(broker.uri, "membership"), batch_size=10, poll_interval=60)
+    running = eventlet.spawn(relay.run)
+    eventlet.sleep(0.5)  # its first batch found nothing; the next poll is a minute away
+    with engine.begin() as conn:
+        for n in range(25):
+            directory.register_school(Transaction(conn, None), SYSTEM, school(f"3{n:05d}"))
+    assert {r["state"] for r in outbox_rows(url)} == {"pending"}
+
+    relay.stop()
+    running.wait()
+
+    assert {r["state"] for r in outbox_rows(url)} == {"published"}
+    assert len(subscriber.wait_for("school_registered", count=25, timeout=10)) == 25
+    engine.dispose()
