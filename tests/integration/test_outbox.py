@@ -149,11 +149,12 @@ def test_a_stopping_relay_publishes_what_the_last_workers_wrote(service_db, run_
     with engine.begin() as conn:
         for n in range(25):
             directory.register_school(Transaction(conn, None), SYSTEM, school(f"3{n:05d}"))
-    assert {r["state"] for r in outbox_rows(url)} == {"pending"}
+    schools = lambda: [r["state"] for r in outbox_rows(url) if r["event_type"] == "school_registered"]  # noqa: E731
+    assert set(schools()) == {"pending"}
 
     relay.stop()
     running.wait()
 
-    assert {r["state"] for r in outbox_rows(url)} == {"published"}
+    assert schools() == ["published"] * 25
     assert len(subscriber.wait_for("school_registered", count=25, timeout=10)) == 25
     engine.dispose()
