@@ -10,11 +10,11 @@ AUDIT = "/api/v1/ops/audit-log"
 
 
 def test_a_platform_admin_reads_who_changed_a_tier_and_in_which_request(world, admin):
-    admin.created("/api/v1/schools", school("160001", "Audited Primary"))
+    admin.created("/api/v1/schools", school("171801", "Audited Primary"))
     members = f"/api/v1/alliances/{world.a1['id']}/members"
-    started = admin.created(members, {"school_urn": "160001", "tier": "partner"})
+    started = admin.created(members, {"school_urn": "171801", "tier": "partner"})
     request_id = f"audit-{uuid.uuid4().hex}"
-    changed = world.a1_admin.patch(f"{members}/160001", {"tier": "lead"}, headers={"X-Request-ID": request_id})
+    changed = world.a1_admin.patch(f"{members}/171801", {"tier": "lead"}, headers={"X-Request-ID": request_id})
     assert changed.status_code == 200 and changed.headers["X-Request-ID"] == request_id
 
     answer = admin.get(AUDIT, params={"service": "membership", "subject_id": started["id"]})
