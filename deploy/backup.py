@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from deploy.backup_archive import BackupError, Manifest, ServiceDump, read_archive, sha256_of, write_archive
+from deploy.compose_file import REPO_ROOT
 from deploy.pg_tools import (
     ServiceDatabase,
     alembic_revision,
@@ -46,7 +47,7 @@ from deploy.pg_tools import (
     table_counts,
     tool_version,
 )
-from deploy.stack import REPO_ROOT, Stack
+from deploy.stack import Stack
 
 DEFAULT_OUT = REPO_ROOT / "backups"
 

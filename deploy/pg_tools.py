@@ -1,6 +1,6 @@
 """Each service's database as the stack names it, and PostgreSQL's client tools run against it.
 
-The URLs come from docker-compose.yml through deploy.stack, with the same
+The URLs come from docker-compose.yml through deploy.compose_file, with the same
 environment, so a backup or restore touches exactly the databases ``make up``
 runs on. The tools get host, port, user and password through libpq's PG*
 variables, never on their command line (where ``ps`` would show a password).
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
 
 from deploy.backup_archive import BackupError
-from deploy.stack import COMPOSE_FILE, load_services
+from deploy.compose_file import COMPOSE_FILE, load_services
 from services.registry import SERVICES
 
 LIBPQ_QUERY_SETTINGS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "connect_timeout": "PGCONNECT_TIMEOUT"}

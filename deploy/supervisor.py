@@ -25,7 +25,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from deploy.stack import COMPOSE_FILE, ENTRY_POINT, REPO_ROOT, Stack, StackError, replica_arg
+from deploy.compose_file import COMPOSE_FILE, REPO_ROOT, StackError
+from deploy.stack import ENTRY_POINT, Stack, replica_arg
 
 RESTART_FIRST_DELAY_SECONDS = 0.5
 RESTART_MAX_DELAY_SECONDS = 30.0

@@ -9,7 +9,8 @@ from typing import Iterator
 
 import requests
 
-from deploy.stack import REPO_ROOT, Stack
+from deploy.compose_file import REPO_ROOT
+from deploy.stack import Stack
 from tests.e2e.api import Api
 from tests.e2e.conftest import free_port
 from tests.waiting import wait_until

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from deploy.compose_file import REPO_ROOT
 from deploy.pg_tools import table_counts
-from deploy.stack import REPO_ROOT, Stack
+from deploy.stack import Stack
 from services.registry import SERVICES
 from tests.e2e.api import Api, school
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port, stack_env

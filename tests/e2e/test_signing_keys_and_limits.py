@@ -11,7 +11,8 @@ import time
 import jwt
 import pytest
 
-from deploy.stack import REPO_ROOT, Stack
+from deploy.compose_file import REPO_ROOT
+from deploy.stack import Stack
 from tests.e2e.api import Api
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, free_port, stack_env
 from tests.e2e.gateways import another_gateway, gateway_environment

@@ -16,7 +16,8 @@ from email.message import EmailMessage
 import pytest
 import yaml
 
-from deploy.stack import COMPOSE_FILE, Stack, StackError
+from deploy.compose_file import COMPOSE_FILE
+from deploy.stack import Stack, StackError
 from tests.mailbox import Mailbox, free_port
 from tests.waiting import wait_until
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from deploy.stack import COMPOSE_FILE, load_services
+from deploy.compose_file import COMPOSE_FILE, load_services
 from gateway import clients
 from gateway.service import GatewayService, routes_of
 from services.chassis.errors import ServiceError

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.stack import COMPOSE_FILE, Stack, StackError, load_services
+from deploy.compose_file import COMPOSE_FILE, load_services
+from deploy.stack import Stack, StackError
 
 
 def _stack(env: dict, tmp_path: Path, compose_file: Path = COMPOSE_FILE) -> Stack:
