@@ -137,6 +137,8 @@ class GatewayWebServer(WebServer):
     def stop_taking_requests(self) -> None:
         """Stop accepting connections, close each kept-alive one after its next answer, and wait (up to
         STOP_GRACE_SECONDS) until every request already received is answered."""
+        if self._serv is None:  # never started
+            return
         if self._is_accepting:
             self._is_accepting = False
             self._gt.kill()
