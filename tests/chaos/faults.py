@@ -2,8 +2,6 @@
 import os
 import signal
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from deploy.stack import Stack
@@ -23,14 +21,6 @@ class Fault:
         return (self.recovered_at or time.monotonic()) - self.started_at
 
 
-def ready(stack: Stack) -> bool:
-    try:
-        with urllib.request.urlopen(f"{stack.base_url}/ready", timeout=3) as answer:
-            return answer.status == 200
-    except (OSError, urllib.error.HTTPError):
-        return False
-
-
 def _wait(condition, timeout: float = RECOVERY_TIMEOUT_SECONDS) -> None:  # noqa: ANN001 (a callable)
     deadline = time.monotonic() + timeout
     while not condition():
@@ -45,7 +35,7 @@ def kill(stack: Stack, name: str) -> Fault:
     fault = Fault(f"kill -9 {name}", time.monotonic())
     os.kill(pid, signal.SIGKILL)
     _wait(lambda: stack.running().get(name) not in (None, pid))
-    _wait(lambda: ready(stack))
+    stack.wait_ready(RECOVERY_TIMEOUT_SECONDS)
     fault.recovered_at = time.monotonic()
     return fault
 
@@ -56,7 +46,7 @@ def cut_broker(stack: Stack, proxy: TcpProxy, seconds: float) -> Fault:
     proxy.cut()
     time.sleep(seconds)
     proxy.restore()
-    _wait(lambda: ready(stack))
+    stack.wait_ready(RECOVERY_TIMEOUT_SECONDS)
     fault.recovered_at = time.monotonic()
     return fault
 

@@ -18,9 +18,10 @@ from deploy.compose_file import REPO_ROOT
 from deploy.pg_tools import table_counts
 from deploy.stack import Stack
 from services.registry import SERVICES
-from tests.e2e.api import Api, school
+from tests.e2e.api import Api
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port, stack_env
 from tests.e2e.courses_world import eventually, published_course
+from tests.e2e.referral_world import a_referral_with_a_leader_to_match
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -112,22 +113,8 @@ def _flip_a_byte_of_a_dump(backup: Path) -> bytes:
 
 
 def _a_booking_and_a_referral(admin: Api) -> dict:
-    region = admin.created("/api/v1/regions", {"name": "Backups", "code": "BACKUP"})
-    alliance = admin.created("/api/v1/alliances", {"name": "Backup Hub", "region_id": region["id"],
-                                                   "kind": "teaching_school_hub"})
-    for urn in ("970001", "970002"):
-        admin.created("/api/v1/schools", school(urn, f"School {urn}"))
-        admin.created(f"/api/v1/alliances/{alliance['id']}/members", {"school_urn": urn, "tier": "partner"})
-    admin.created("/api/v1/system-leaders", {
-        "name": "Kept", "email": "kept@backup.test", "designation": "SLE", "school_urn": "970002",
-        "alliance_id": alliance["id"], "specialisms": ["maths"], "days_available": 5})
+    alliance, _, _ = a_referral_with_a_leader_to_match(admin, "Backups", ("970001", "970002"))
     course = published_course(admin, alliance["id"])
-    booking = eventually(lambda: (lambda a: a.status_code == 201 and a.json())(admin.post(
+    return eventually(lambda: (lambda a: a.status_code == 201 and a.json())(admin.post(
         f"/api/v1/courses/{course['id']}/bookings",
         {"school_urn": "970001", "participant": {"name": "Pat Example", "email": "pat@backup.test"}})), 20)
-    body = {"school_urn": "970001", "alliance_id": alliance["id"], "need_areas": ["maths"],
-            "priority": "low", "summary": "Backed up", "consent_to_share": True}
-    referral = eventually(lambda: (lambda a: a.status_code == 201 and a.json())(
-        admin.post("/api/v1/referrals", body)), 20)
-    eventually(lambda: admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()["items"], 20)
-    return booking

@@ -10,9 +10,9 @@ import requests
 from kombu import Connection
 
 from deploy.stack import Stack
-from tests.e2e.api import Api, school
+from tests.e2e.api import Api
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, stack_env
-from tests.waiting import wait_until
+from tests.e2e.referral_world import a_referral_with_a_leader_to_match
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,9 @@ def test_a_stopped_service_gives_504_then_an_absent_one_503(fragile_stack):
     stack, amqp_uri = fragile_stack
     admin = Api(stack.base_url).login(ADMIN_EMAIL, ADMIN_PASSWORD)
     assert admin.get("/api/v1/regions").status_code == 200
-    referral = _a_referral_with_a_leader_to_match(admin)
+    _, leader, referral = a_referral_with_a_leader_to_match(admin, "Faults", ("960001", "960002"))
+    assert [m["system_leader"]["id"] for m in admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()[
+        "items"]][:1] == [leader["id"]]
 
     stack.stop("membership", signal.SIGKILL)  # and kept down: the supervisor would restart a crash
 
@@ -67,23 +69,3 @@ def test_a_gateway_stopped_with_sigterm_answers_every_request_it_had_taken(fragi
     stack.start("gateway")
     stack.wait_ready(timeout=60)
     assert requests.post(url, json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).status_code == 200
-
-
-def _a_referral_with_a_leader_to_match(admin: Api) -> dict:
-    region = admin.created("/api/v1/regions", {"name": "Faults", "code": "FAULTS"})
-    alliance = admin.created("/api/v1/alliances", {"name": "Faults Hub", "region_id": region["id"],
-                                                   "kind": "teaching_school_hub"})
-    for urn in ("960001", "960002"):
-        admin.created("/api/v1/schools", school(urn, f"School {urn}"))
-        admin.created(f"/api/v1/alliances/{alliance['id']}/members", {"school_urn": urn, "tier": "partner"})
-    leader = admin.created("/api/v1/system-leaders", {
-        "name": "Kept", "email": "kept@faults.test", "designation": "SLE", "school_urn": "960002",
-        "alliance_id": alliance["id"], "specialisms": ["maths"], "days_available": 5})
-    body = {"school_urn": "960001", "alliance_id": alliance["id"], "need_areas": ["maths"],
-            "priority": "low", "summary": "Kept going", "consent_to_share": True}
-    referral = wait_until(lambda: (lambda a: a.status_code == 201 and a.json())(
-        admin.post("/api/v1/referrals", body)), timeout=20)
-    wait_until(lambda: admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()["items"], timeout=20)
-    assert leader["id"] == admin.get(f"/api/v1/referrals/{referral['id']}/matches").json()["items"][0][
-        "system_leader"]["id"]
-    return referral
