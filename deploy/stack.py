@@ -176,8 +176,9 @@ class Stack:
 
     def supervisor_pid(self) -> int | None:
         """The supervisor's pid while it runs."""
-        if self._supervisor is not None and self._supervisor.poll() is not None:
-            return None
+        if self._supervisor is not None:
+            # Ours: trust the child handle. Its /proc cmdline is still pytest's until it has exec'd.
+            return self._supervisor.pid if self._supervisor.poll() is None else None
         pid = _read_pid(self.supervisor_pid_path)
         return pid if pid is not None and _is_ours(pid, "deploy.supervisor") else None
 
@@ -226,10 +227,13 @@ class Stack:
     def _wait_launched(self, deadline: float) -> None:
         """Until the supervisor has started every process; raise with its reason if it gave up."""
         while True:
+            supervisor_gone = self.supervisor_pid() is None
+            # Read after the pid: a supervisor that writes "failed" and exits between the two reads
+            # would otherwise be reported without its reason.
             state = self.state()
             if state.get("phase") == "running":
                 return
-            if state.get("phase") == "failed" or self.supervisor_pid() is None:
+            if state.get("phase") == "failed" or supervisor_gone:
                 reason = state.get("error") or _tail(self.log_path("supervisor"))
                 raise StackError(reason)
             if time.monotonic() >= deadline:
