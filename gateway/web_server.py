@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
 from gateway.responses import finish, problem, raw_problem, request_id_of
+from services.chassis.entrypoints import SignatureOnce
 
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Unread request bytes at close make the kernel reset the connection, which can
@@ -162,7 +163,7 @@ class GatewayWebServer(WebServer):
         return server
 
 
-class GatewayHttpEntrypoint(HttpRequestHandler):
+class GatewayHttpEntrypoint(SignatureOnce, HttpRequestHandler):
     server = GatewayWebServer()
 
     def stop(self) -> None:

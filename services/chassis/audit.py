@@ -70,11 +70,11 @@ def as_json(changes: dict) -> dict:
 
 def record(tx: Transaction, caller: CallerScope, action: str, result: Any) -> None:
     """One audit row for the write ``action`` that ``caller`` made in ``tx``."""
-    tx.execute(sa.insert(audit_log).values(
-        actor_id=caller.user_id[:WIDTH], actor_role=caller.role.value, action=action[:WIDTH],
-        subject_type=subject_type(action), subject_id=subject_id(result),
-        request_id=tx.correlation_id, changes=as_json(tx.audited),
-    ))
+    tx.append(audit_log, {
+        "actor_id": caller.user_id[:WIDTH], "actor_role": caller.role.value, "action": action[:WIDTH],
+        "subject_type": subject_type(action), "subject_id": subject_id(result),
+        "request_id": tx.correlation_id, "changes": as_json(tx.audited),
+    })
 
 
 def list_entries(tx: Transaction, caller: CallerScope, filters: dict | None, page: dict | None) -> dict:

@@ -46,9 +46,7 @@ def add(
         source, event_type, data, correlation_id=tx.correlation_id,
         region_id=region_id, alliance_id=alliance_id, schema_version=schema_version,
     )
-    tx.execute(sa.insert(outbox).values(
-        event_id=envelope["event_id"], event_type=event_type, envelope=envelope,
-    ))
+    tx.append(outbox, {"event_id": envelope["event_id"], "event_type": event_type, "envelope": envelope})
     tx.events_written += 1
     return envelope
 
@@ -59,7 +57,12 @@ def backoff_seconds(attempts: int, base: float = 0.5, cap: float = 30.0) -> floa
 
 
 class EventPublisher:
-    """Publishes envelopes to ``<source>.events``, waiting for the broker's confirm."""
+    """Publishes envelopes to ``<source>.events`` as persistent messages with publisher confirms.
+
+    A batch is written out in order and then its confirms are awaited
+    together (the broker acknowledges several at once), instead of one round
+    trip per event.
+    """
 
     def __init__(self, amqp_uri: str, source: str, timeout: float = 5.0) -> None:
         self.amqp_uri = amqp_uri
@@ -67,34 +70,67 @@ class EventPublisher:
         self.timeout = timeout
         self._connection: Connection | None = None
         self._producer: Any = None
+        self._sent = 0  # the channel's last delivery tag
+        self._unconfirmed: set[int] = set()
+        self._refused: set[int] = set()
 
     def _ensure_producer(self) -> Any:
         if self._producer is None:
-            conn = Connection(
-                self.amqp_uri, connect_timeout=self.timeout,
-                transport_options={"confirm_publish": True},
-            )
+            conn = Connection(self.amqp_uri, connect_timeout=self.timeout)
             conn.ensure_connection(max_retries=1)
-            self._connection = conn
-            self._producer = conn.Producer(serializer="json")
-            self.exchange(self._producer.channel).declare()
+            producer = conn.Producer(serializer="json")
+            producer.channel.confirm_select()
+            producer.channel.events["basic_ack"].add(self._on_ack)
+            producer.channel.events["basic_nack"].add(self._on_nack)
+            self.exchange(producer.channel).declare()
+            self._connection, self._producer = conn, producer
+            self._sent, self._unconfirmed, self._refused = 0, set(), set()
         return self._producer
 
-    def publish(self, envelope: dict) -> None:
+    def _settle(self, tag: int, multiple: bool) -> set[int]:
+        settled = {t for t in self._unconfirmed if t <= tag} if multiple else {tag} & self._unconfirmed
+        self._unconfirmed -= settled
+        return settled
+
+    def _on_ack(self, tag: int, multiple: bool) -> None:
+        self._settle(tag, multiple)
+
+    def _on_nack(self, tag: int, multiple: bool) -> None:
+        self._refused |= self._settle(tag, multiple)
+
+    def publish_all(self, envelopes: list[dict]) -> tuple[int, Exception | None]:
+        """Publish ``envelopes`` in order; how many from the first were confirmed, and the error
+        that stopped the rest (None when all were)."""
         try:
-            self._ensure_producer().publish(
-                envelope,
-                exchange=self.exchange,
-                routing_key=envelope["event_type"],
-                delivery_mode=2,
-                message_id=envelope["event_id"],
-                headers={"nameko.correlation_id": envelope.get("correlation_id") or ""},
-                retry=False,
-                timeout=self.timeout,
-            )
-        except Exception:
+            producer = self._ensure_producer()
+        except Exception as exc:
             self.close()
-            raise
+            return 0, exc
+        first = self._sent + 1
+        try:
+            for envelope in envelopes:
+                producer.publish(
+                    envelope, exchange=self.exchange, routing_key=envelope["event_type"], delivery_mode=2,
+                    message_id=envelope["event_id"], retry=False,
+                    headers={"nameko.correlation_id": envelope.get("correlation_id") or ""},
+                )
+                self._sent += 1
+                self._unconfirmed.add(self._sent)
+            deadline = time.monotonic() + self.timeout
+            while self._unconfirmed and not self._refused:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"the broker confirmed no event in {self.timeout:.0f}s")
+                self._connection.drain_events(timeout=max(0.01, deadline - time.monotonic()))
+            if self._refused:
+                raise RuntimeError("the broker refused (nacked) an event")
+            return len(envelopes), None
+        except Exception as exc:
+            confirmed = 0
+            while (confirmed < len(envelopes) and first + confirmed <= self._sent
+                   and first + confirmed not in self._unconfirmed | self._refused):
+                confirmed += 1
+            self.close()
+            return confirmed, exc
 
     def close(self) -> None:
         if self._connection is not None:
@@ -123,31 +159,29 @@ def relay_batch(engine: Engine, publisher: EventPublisher, batch_size: int = 100
             .with_for_update(skip_locked=True)
         ).all()
         now = datetime.now(timezone.utc)
-        done: list[int] = []
         retry_in = None
+        due = []
         for row in rows:
             if row.next_attempt_at > now:
                 retry_in = (row.next_attempt_at - now).total_seconds()
                 break
-            try:
-                publisher.publish(row.envelope)
-            except Exception as exc:
-                attempts = row.attempts + 1
-                retry_in = backoff_seconds(attempts)
-                conn.execute(sa.update(outbox).where(outbox.c.id == row.id).values(
-                    attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:1000],
-                    next_attempt_at=now + timedelta(seconds=retry_in),
-                ))
-                log.warning("outbox relay: publish failed (attempt %s), retry in %.1fs: %s",
-                            attempts, retry_in, exc)
-                break
-            done.append(row.id)
-        if done:
-            conn.execute(sa.update(outbox).where(outbox.c.id.in_(done)).values(
+            due.append(row)
+        published, error = publisher.publish_all([row.envelope for row in due]) if due else (0, None)
+        if error is not None:
+            failed = due[published]
+            attempts = failed.attempts + 1
+            retry_in = backoff_seconds(attempts)
+            conn.execute(sa.update(outbox).where(outbox.c.id == failed.id).values(
+                attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:1000],
+                next_attempt_at=now + timedelta(seconds=retry_in),
+            ))
+            log.warning("outbox relay: publish failed (attempt %s), retry in %.1fs: %s", attempts, retry_in, error)
+        if published:
+            conn.execute(sa.update(outbox).where(outbox.c.id.in_([row.id for row in due[:published]])).values(
                 state="published", attempts=outbox.c.attempts + 1, published_at=sa.func.now(),
                 last_error=None,
             ))
-    return RelayResult(len(done), retry_in)
+    return RelayResult(published, retry_in)
 
 
 class Relay:

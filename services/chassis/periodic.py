@@ -73,7 +73,7 @@ def run_if_due(db: Any, name: str, every: timedelta, job: Callable[[Transaction,
             return False
         following = next_due(due, now, every)
         try:
-            with tx.conn.begin_nested():
+            with tx.savepoint():
                 job(tx, now)
         except Exception as exc:
             log.warning("periodic job %s failed, tried again at %s: %s", name, following, exc)

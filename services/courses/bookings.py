@@ -79,12 +79,20 @@ def _own_school_only(caller: CallerScope, urn: str) -> None:
         raise Forbidden("a school user books and cancels for their own school only")
 
 
-def _school(tx: Transaction, urn: str) -> tuple[str, list[str]]:
-    """The school's name and the regions where it is an active member (one round trip)."""
-    row = tx.execute(sa.select(schools.c.name, active_member_regions(urn)).where(schools.c.urn == urn)).first()
+def _locked_course_and_school(tx: Transaction, course_id: str, where: sa.ColumnElement,
+                              urn: str) -> tuple[dict, str | None, list[str]]:
+    """The course, locked (404 unless ``where`` lets the caller see it), the school's name (None if
+    unknown) and the regions where the school is an active member: one round trip."""
+    if not is_uuid(course_id):
+        raise NotFound("no such course")
+    school_name = sa.select(schools.c.name).where(schools.c.urn == urn).scalar_subquery()
+    row = tx.execute(sa.select(courses, school_name.label("school_name"),
+                               active_member_regions(urn).label("member_regions"))
+                     .where(courses.c.id == course_id, where).with_for_update(of=courses)).mappings().first()
     if row is None:
-        raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
-    return row[0], list(row[1])
+        raise NotFound("no such course")
+    course = dict(row)
+    return course, course.pop("school_name"), list(course.pop("member_regions"))
 
 
 def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> dict:
@@ -92,12 +100,13 @@ def book(tx: Transaction, caller: CallerScope, course_id: str, data: dict) -> di
     _own_school_only(caller, data["school_urn"])
     # An alliance books places on its own courses; schools book any course offered to them.
     where = run_by(caller) if caller.is_alliance_user else readable_by(caller)
-    course = find_course(tx, course_id, where, lock=True)
+    course, school_name, member_regions = _locked_course_and_school(tx, course_id, where, data["school_urn"])
     now = datetime.now(timezone.utc)
     closed = booking_closed_reason(course["status"], course["booking_closes_at"], course["starts_at"], now)
     if closed:
         raise NotOpenForBooking(closed)
-    school_name, member_regions = _school(tx, data["school_urn"])
+    if school_name is None:
+        raise ValidationFailed("unknown school", {"school_urn": ["no school with this URN"]})
     member, price = pricing.price_for_school(course, member_regions)
     placement = waitlist.place(course["capacity"], course["confirmed_count"], course["waitlist_count"])
     participant = data["participant"]

@@ -104,7 +104,7 @@ def update_alliance(tx: Transaction, caller: CallerScope, alliance_id: str, chan
     if changes.get("lead_school_urn"):
         require_school(tx, changes["lead_school_urn"], "lead_school_urn")
     try:
-        with tx.conn.begin_nested():
+        with tx.savepoint():
             row = _changed(tx, alliances, (alliances.c.id == alliance_id, alliances_run_by(caller)), changes)
     except sa.exc.IntegrityError:
         raise DuplicateName(f"the region already has an alliance called {changes.get('name')}")
