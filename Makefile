@@ -11,7 +11,8 @@
 #                 make bench-sign-in: membership's memory in a sign-in rush;
 #                 make bench-support: referrals, matches and the board at a region's scale;
 #                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s;
-#                 make bench-web: the web app's page-usable times and script/style bytes against their budgets)
+#                 make bench-web: the web app's page-usable times and script/style bytes against their budgets;
+#                 make bench-scaling: one gateway and one courses process, then two of each)
 #   make chaos    5,000 bookings while every service and the gateway is killed with SIGKILL and the broker link is
 #                 cut for 10 s; then counts what was lost, doubled or overbooked (each must be 0)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
@@ -29,7 +30,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint web browser chaos bench bench-schools bench-sign-in bench-support bench-notify bench-web fuzz compose-check services venv backup restore
+.PHONY: up down status logs mail test lint web browser chaos bench bench-schools bench-sign-in bench-support bench-notify bench-scaling bench-web fuzz compose-check services venv backup restore
 
 venv: $(STAMP)
 
@@ -109,6 +110,9 @@ bench-support: venv services
 
 bench-notify: venv services
 	$(PY) -m tests.benchmarks.bench_notify
+
+bench-scaling: venv services
+	$(PY) -m tests.benchmarks.bench_scaling
 
 bench-web: venv services web browser
 	$(PY) -m tests.benchmarks.bench_web

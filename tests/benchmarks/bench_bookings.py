@@ -1,13 +1,19 @@
-"""A booking rush through the gateway: 50 clients, 20 courses, thousands of bookings.
+"""Booking rushes through the gateway: 20 and 50 keep-alive clients, thousands of bookings.
 
 Starts its own stack on fresh databases and a fresh vhost, seeds two regions,
-three alliances, 40 schools and 20 region-shared courses, then books from 50
-concurrent keep-alive clients. At the end it checks the invariants through the
-API (never more confirmed than places; waitlist positions 1..n without gaps or
-duplicates; one live booking per participant and course) and prints
-bookings/s, p50/p99 latency and each process's peak memory.
+three alliances, 40 schools and 20 region-shared courses of 150 places per
+rush, then runs three rushes of 20 s: 20 clients with notifications consuming
+every booking event (and the time from each 201 to its email at the mail
+sink), then, with notifications stopped, 20 clients and 50 clients. After
+each it checks the invariants through the API (never more confirmed than
+places; waitlist positions 1..n without gaps or duplicates; one live booking
+per participant and course; every price right). It prints bookings/s, p50/p99
+latency against the targets, CPU per booking of every process (PostgreSQL,
+RabbitMQ and the benchmark's own clients too), each process's peak memory and
+the reference loop.
 
-    make bench        # or: .venv/bin/python -m tests.benchmarks.bench_bookings --clients 50 --seconds 20
+    make bench        # or: .venv/bin/python -m tests.benchmarks.bench_bookings --clients 20 50 --seconds 20
+    # where the time goes: --profile DIR (py-spy per process; pg_stat_statements when loaded)
 """
 import argparse
 import itertools
@@ -15,12 +21,25 @@ import os
 import random
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import requests
+from sqlalchemy.engine import make_url
 
+from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import peak_memory_mib, reference_loop_seconds, run_load
+from tests.benchmarks.measure import (
+    CpuMeter,
+    email_arrivals,
+    peak_memory_mib,
+    reference_loop_seconds,
+    run_load,
+    spread,
+)
+from tests.benchmarks.profiling import PySpy, statements_enabled, top_statements
+from tests.mailbox import Mailbox
 
 COURSES = 20
 CAPACITY = 150
@@ -110,32 +129,121 @@ def check(api: Client, courses: list[dict], members: set[str]) -> dict:
     return dict(totals)
 
 
+TARGETS = {20: (500, 150), 50: (None, 250)}  # clients -> (bookings/s at least, p99 ms at most)
+MEMORY_TARGET_MIB = 100
+EMAIL_P99_TARGET_MS = 500
+LOSS_TARGET = 0.10  # of the rate, when notifications consume every booking event
+
+
+def verdict(clients: int, rate: float, p99: float) -> str:
+    least, most = TARGETS.get(clients, (None, None))
+    said = [f"{rate:.0f}/s {'>=' if rate >= least else '<'} {least}/s"] if least else []
+    said += [f"p99 {p99:.0f} ms {'<=' if p99 <= most else '>'} {most} ms"] if most else []
+    met = (least is None or rate >= least) and (most is None or p99 <= most)
+    return f"target ({'; '.join(said)}): {'met' if met else 'MISSED'}" if said else "no target for this many clients"
+
+
+@dataclass
+class Rush:
+    clients: int
+    rate: float
+    answered: dict[str, float]  # participant email -> time.time() of its 201
+
+
+def rush(stack: Stack, token: str, ids: list[str], urns: list[str], clients: int, seconds: float,
+         profile: Path | None, label: str, gateways: list[str] | None = None,
+         also_measured: dict[str, int] | None = None) -> Rush:
+    """Book from ``clients`` keep-alive clients for ``seconds`` (spread over ``gateways``, or the
+    stack's own) and print the figures; ``also_measured``: more processes (name -> pid) for the CPU."""
+    numbers = itertools.count()
+    answered: dict[str, float] = {}
+
+    def booking(client: int, sent: int) -> tuple[str, str, dict]:
+        return ("POST", f"/api/v1/courses/{random.choice(ids)}/bookings", {
+            "school_urn": random.choice(urns),
+            "participant": {"name": "Bench Teacher", "email": f"t-{label}-{next(numbers)}@bench.test"}})
+
+    def note(request: tuple, status: int, at: float) -> None:
+        if status == 201:
+            answered[request[2]["participant"]["email"]] = at
+
+    folder = profile / label if profile else None
+    processes = stack.running() | (also_measured or {})
+    meter = CpuMeter(processes | {"this benchmark's clients": os.getpid()}).start()
+    spy = PySpy(processes, seconds, folder) if folder else None
+    result = run_load(gateways or stack.base_url, token, "POST /api/v1/courses/{id}/bookings", clients, seconds,
+                      booking, on_answer=note)
+    meter.stop()
+    rate = len(answered) / result.seconds
+    print(f"-- {label}: {result.report()}")
+    print(f"bookings/s: {rate:.0f}; {verdict(clients, rate, result.percentile(0.99))}")
+    print(meter.per_item(len(answered)))
+    if spy and folder:
+        (folder / "functions.txt").write_text(spy.report())
+        print(f"py-spy profiles: {folder}/ (functions.txt sums them)")
+    return Rush(clients, rate, answered)
+
+
+def mail_count(stack: Stack) -> int:
+    return requests.get(f"{stack.url('mailsink')}/health", timeout=10).json()["messages"]
+
+
+def emails_after(stack: Stack, done: Rush, before: int, timeout: float = 120) -> None:
+    """Wait for an email per booking of ``done`` (the sink held ``before`` ahead of the rush); print
+    booking (201) -> email accepted, p50/p99."""
+    deadline = time.monotonic() + timeout
+    while mail_count(stack) < before + len(done.answered) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    arrived = email_arrivals(Mailbox(stack.url("mailsink"), timeout=60))
+    waits = [min(arrived[email]) - answered_at for email, answered_at in done.answered.items() if email in arrived]
+    print(spread("booking -> email accepted", waits, len(done.answered), EMAIL_P99_TARGET_MS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, nargs="+", default=[20, 50],
+                        help="one rush per figure, each on courses of its own, notifications stopped")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=10, help="MAX_WORKERS of each service")
     parser.add_argument("--courses-replicas", type=int, default=1)
+    parser.add_argument("--no-notifications-rush", action="store_true",
+                        help="skip the first rush, made with notifications consuming every booking event")
+    parser.add_argument("--profile", type=Path, help="py-spy each process into this folder; with "
+                        "pg_stat_statements loaded, also print the courses database's top statements")
     args = parser.parse_args()
 
+    plan = ([] if args.no_notifications_rush else [(args.clients[0], "with-notifications")])
+    plan += [(clients, f"{clients}-clients") for clients in args.clients]
     with bench_stack(args.workers, {"courses": args.courses_replicas}) as (stack, token):
         api = Client(stack.base_url, token)
-        courses, urns = seed(api)
-        ids = [c["id"] for c in courses]
-        print(f"{len(courses)} courses x {CAPACITY} places, {len(urns)} schools; {args.clients} clients for "
-              f"{args.seconds:.0f}s; MAX_WORKERS={args.workers}; courses replicas={args.courses_replicas}; "
+        courses, urns = seed(api, COURSES * len(plan))
+        print(f"{COURSES} courses x {CAPACITY} places per rush, {len(urns)} schools; {args.seconds:.0f}s per "
+              f"rush; MAX_WORKERS={args.workers}; courses replicas {args.courses_replicas}; "
               f"{os.cpu_count()} cores")
         print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
-        numbers = itertools.count()
-        rush = run_load(stack.base_url, token, "POST /api/v1/courses/{id}/bookings", args.clients, args.seconds,
-                        lambda c, n: ("POST", f"/api/v1/courses/{random.choice(ids)}/bookings", {
-                            "school_urn": random.choice(urns),
-                            "participant": {"name": "Bench Teacher", "email": f"t{next(numbers)}@bench.test"}}))
-        print(rush.report())
-        print(f"bookings/s: {rush.statuses.get(201, 0) / rush.seconds:.0f}")
-        print(f"invariants hold: {check(api, courses, set(urns[:30]))}")
+        courses_db = make_url(stack.host_env["COURSES_DB_URL"])
+        statements = args.profile and statements_enabled(courses_db)
+        rushes: dict[str, Rush] = {}
+        for n, (clients, label) in enumerate(plan):
+            if label != "with-notifications" and "notifications" in stack.running():
+                stack.stop("notifications")  # its queue keeps every event meanwhile
+            mine = courses[n * COURSES:(n + 1) * COURSES]
+            mail_before = mail_count(stack)
+            rushes[label] = rush(stack, token, [c["id"] for c in mine], urns, clients, args.seconds,
+                                 args.profile, label)
+            if label == "with-notifications":
+                emails_after(stack, rushes[label], mail_before)
+            print(f"invariants hold: {check(api, mine, set(urns[:30]))}")
+        if "with-notifications" in rushes:
+            alone, both = rushes[f"{args.clients[0]}-clients"].rate, rushes["with-notifications"].rate
+            lost = 1 - both / alone
+            print(f"notifications consuming cost the rush {lost:.0%} of its rate ({both:.0f}/s against {alone:.0f}/s "
+                  f"with them stopped); target <= {LOSS_TARGET:.0%}: {'met' if lost <= LOSS_TARGET else 'MISSED'}")
+        if statements:
+            print(top_statements(courses_db, courses_db.database, sum(len(r.answered) for r in rushes.values())))
         for name, pid in sorted(stack.running().items()):
-            print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
+            peak = peak_memory_mib(pid)
+            print(f"peak memory {name}: {peak:.0f} MiB{'' if peak <= MEMORY_TARGET_MIB else ' (over 100 MiB)'}")
         print(f"reference loop after: {reference_loop_seconds():.2f} s")
 
 

@@ -38,13 +38,7 @@ import requests
 
 from deploy.stack import Stack
 from tests.benchmarks.bench_stack import bench_stack
-from tests.benchmarks.measure import (
-    cpu_by_command,
-    cpu_seconds,
-    machine_busy_seconds,
-    peak_memory_mib,
-    reference_loop_seconds,
-)
+from tests.benchmarks.measure import CpuMeter, email_arrivals, peak_memory_mib, reference_loop_seconds, spread
 from tests.mailbox import Mailbox
 from tests.webhook_receiver import WebhookReceiver
 
@@ -52,7 +46,6 @@ COURSES = 20
 SCHOOLS = 10
 TARGET_MS = 500
 DOMAIN = "bench-notify.test"
-SERVERS = {"postgres": "PostgreSQL", "beam.smp": "RabbitMQ"}
 
 
 @dataclass(frozen=True)
@@ -158,29 +151,12 @@ def wait_for(count: int, counted, timeout: float) -> bool:
     return True
 
 
-def spread(name: str, seconds: list[float], expected: int) -> str:
-    if not seconds:
-        return f"{name}: nothing arrived of {expected}"
-    ordered = sorted(seconds)
-
-    def at(p: float) -> float:
-        return ordered[min(len(ordered) - 1, math.ceil(len(ordered) * p) - 1)] * 1000
-
-    verdict = "meets" if at(0.99) <= TARGET_MS else "misses"
-    return (f"{name}: {len(ordered)} of {expected}; p50 {at(0.50):.0f} ms, p99 {at(0.99):.0f} ms, "
-            f"max {ordered[-1] * 1000:.0f} ms ({verdict} p99 <= {TARGET_MS} ms)")
-
-
 def arrivals(stack: Stack, receiver: WebhookReceiver) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Participant email -> wall-clock seconds of each email accepted, and of each webhook received."""
-    emails: dict[str, list[float]] = {}
-    for message in Mailbox(stack.url("mailsink"), timeout=60).messages():
-        for to in message["to"]:
-            emails.setdefault(to, []).append(datetime.fromisoformat(message["received_at"]).timestamp())
     hooks: dict[str, list[float]] = {}
     for request in receiver.received:
         hooks.setdefault(request.json()["data"]["participant"]["email"], []).append(request.at)
-    return emails, hooks
+    return email_arrivals(Mailbox(stack.url("mailsink"), timeout=60)), hooks
 
 
 def latencies(booked: list[Booked], arrived: dict[str, list[float]]) -> tuple[list[float], int]:
@@ -215,20 +191,13 @@ def main() -> None:
 
         processes = stack.running()
         processes["this client and receiver"] = os.getpid()
-        cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
-        servers_before = cpu_by_command(set(SERVERS))
-        busy_before = machine_busy_seconds()
-        began = time.perf_counter()
+        meter = CpuMeter(processes).start()
         booked, statuses, took = open_loop(stack.base_url, token, args.rate, args.seconds, args.clients,
                                            lambda n: booking(courses, urns, n, "t"))
         expected = len(booked) + SCHOOLS
         all_mail = wait_for(expected, lambda: requests.get(f"{sink.base_url}/health").json()["messages"], 120)
         all_hooks = wait_for(expected, lambda: len(receiver.received), 60)
-        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
-        cpu |= {SERVERS[command]: seconds - servers_before[command]
-                for command, seconds in cpu_by_command(set(SERVERS)).items()}
-        busy = machine_busy_seconds() - busy_before
-        drained = time.perf_counter() - began
+        meter.stop()
         emails, hooks = arrivals(stack, receiver)
 
         posts = sorted(b.post_seconds for b in booked)
@@ -238,16 +207,12 @@ def main() -> None:
               f"p99 {posts[int(len(posts) * 0.99)] * 1000:.0f} ms; sent after their slot: "
               f"p99 {late[int(len(late) * 0.99)] * 1000:.0f} ms, max {late[-1] * 1000:.0f} ms")
         to_email, twice = latencies(booked, emails)
-        print(spread("201 -> email accepted by the SMTP server", to_email, len(booked))
+        print(spread("201 -> email accepted by the SMTP server", to_email, len(booked), TARGET_MS)
               + f"; {twice} emailed twice" + ("" if all_mail else "; gave up waiting for the rest"))
         to_hook, twice = latencies(booked, hooks)
-        print(spread("201 -> webhook received", to_hook, len(booked))
+        print(spread("201 -> webhook received", to_hook, len(booked), TARGET_MS)
               + f"; {twice} received twice" + ("" if all_hooks else "; gave up waiting for the rest"))
-        print(f"CPU from the first booking until the last arrival ({drained:.0f} s; {os.cpu_count()} cores), "
-              f"ms per booking: " + ", ".join(f"{name} {seconds / len(booked) * 1000:.1f}"
-                                              for name, seconds in sorted(cpu.items()))
-              + f"; the whole machine {busy / len(booked) * 1000:.1f}, "
-              f"busy {busy / drained / (os.cpu_count() or 1):.0%}")
+        print("From the first booking until the last arrival: " + meter.per_item(len(booked)))
         for name, pid in sorted(stack.running().items()):
             print(f"peak memory {name}: {peak_memory_mib(pid):.0f} MiB")
         print(f"reference loop after: {reference_loop_seconds():.2f} s")

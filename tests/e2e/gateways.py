@@ -44,7 +44,9 @@ def another_gateway(stack: Stack, stack_settings: dict, log_dir: Path, **extra: 
 
     try:
         wait_until(ready, timeout=60, interval=0.3)
-        yield Api(base_url)
+        api = Api(base_url)
+        api.pid = proc.pid  # for what measures it (tests/benchmarks/bench_scaling.py)
+        yield api
     finally:
         proc.terminate()
         proc.wait(timeout=15)
