@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--no-notifications-rush", action="store_true",
                         help="skip the first rush, made with notifications consuming every booking event")
     parser.add_argument("--profile", type=Path, help="py-spy each process into this folder; with "
-                        "pg_stat_statements loaded, also print the courses database's top statements")
+                        "pg_stat_statements loaded, also print the courses and notifications databases' top statements")
     args = parser.parse_args()
 
     plan = ([] if args.no_notifications_rush else [(args.clients[0], "with-notifications")])
@@ -221,8 +221,8 @@ def main() -> None:
               f"rush; MAX_WORKERS={args.workers}; courses replicas {args.courses_replicas}; "
               f"{os.cpu_count()} cores")
         print(f"reference loop before: {reference_loop_seconds():.2f} s (lower is a faster host)")
-        courses_db = make_url(stack.host_env["COURSES_DB_URL"])
-        statements = args.profile and statements_enabled(courses_db)
+        databases = [make_url(stack.host_env[setting]) for setting in ("COURSES_DB_URL", "NOTIFICATIONS_DB_URL")]
+        statements = args.profile and statements_enabled(databases[0])
         rushes: dict[str, Rush] = {}
         for n, (clients, label) in enumerate(plan):
             if label != "with-notifications" and "notifications" in stack.running():
@@ -240,7 +240,10 @@ def main() -> None:
             print(f"notifications consuming cost the rush {lost:.0%} of its rate ({both:.0f}/s against {alone:.0f}/s "
                   f"with them stopped); target <= {LOSS_TARGET:.0%}: {'met' if lost <= LOSS_TARGET else 'MISSED'}")
         if statements:
-            print(top_statements(courses_db, courses_db.database, sum(len(r.answered) for r in rushes.values())))
+            booked = sum(len(r.answered) for r in rushes.values())
+            notified = len(rushes["with-notifications"].answered) if "with-notifications" in rushes else 0
+            for database, count in zip(databases, (booked, notified)):
+                print(top_statements(database, database.database, count))
         for name, pid in sorted(stack.running().items()):
             peak = peak_memory_mib(pid)
             print(f"peak memory {name}: {peak:.0f} MiB{'' if peak <= MEMORY_TARGET_MIB else ' (over 100 MiB)'}")
