@@ -17,8 +17,8 @@ that runs in the attempt's transaction (a webhook counting its failures). A
 send that raises ``PermanentFailure`` is not retried; any other error or a
 timeout is, until the last attempt (``state: failed``).
 """
-import json
 import logging
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
@@ -121,8 +121,9 @@ def add_delivery_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return deliveries, attempts
 
 
-_ADD = sa.text("INSERT INTO deliveries (kind, target, payload) VALUES (:kind, :target, CAST(:payload AS jsonb))"
-               " RETURNING id")
+# What ``add_delivery`` writes: the id is made here, so the row can wait for the commit's statement.
+_DELIVERIES = sa.table("deliveries", sa.column("id"), sa.column("kind"), sa.column("target"),
+                       sa.column("payload", JSONB))
 # Only kinds this worker has a channel for: a row of another kind waits for a worker that has one. The kind
 # is tested with an expression no index serves, so the claim walks ix_deliveries_due in order and stops at
 # the first row: with kind = ANY(..), a table without statistics yet (a new database) had the planner
@@ -145,8 +146,10 @@ _RETRY = sa.text(f"WITH attempt AS ({_ATTEMPT.text})"
 
 def add_delivery(tx: Transaction, kind: str, target: str, payload: dict) -> str:
     """Decide an effect in ``tx``: it is sent after ``tx`` commits, and never if it rolls back."""
+    delivery_id = str(uuid.uuid4())
+    tx.append(_DELIVERIES, {"id": delivery_id, "kind": kind, "target": target, "payload": payload})
     tx.deliveries_written += 1
-    return str(tx.execute(_ADD, {"kind": kind, "target": target, "payload": json.dumps(payload)}).scalar_one())
+    return delivery_id
 
 
 def as_channels(senders: Mapping[str, Channel | Callable[[Delivery], int | None]]) -> dict[str, Channel]:

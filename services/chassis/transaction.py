@@ -13,7 +13,7 @@ class Transaction:
     write their events to the outbox through it, so the change and its
     events commit or roll back together.
 
-    Rows that nothing reads back before commit (outbox events, audit rows)
+    Rows that nothing reads back before commit (outbox events, audit rows, deliveries)
     are ``append``-ed. A ``deferred`` transaction (every unit of work's)
     keeps them and writes them all in one statement just before commit, so
     they cost no round trip of their own; otherwise they are written at once.
@@ -25,7 +25,7 @@ class Transaction:
         self.events_written = 0
         self.deliveries_written = 0
         self.audited: dict[str, dict] = {}
-        self._appends: list[tuple[sa.Table, dict]] | None = [] if deferred else None
+        self._appends: list[tuple[sa.TableClause, dict]] | None = [] if deferred else None
 
     def audit_change(self, field: str, before: Any, after: Any) -> None:
         """Note for the audit log that ``field`` went from ``before`` to ``after`` (if it did).
@@ -39,7 +39,7 @@ class Transaction:
     def execute(self, statement: Any, params: Any = None) -> sa.CursorResult:
         return self.conn.execute(statement, params)
 
-    def append(self, table: sa.Table, row: dict) -> None:
+    def append(self, table: sa.TableClause, row: dict) -> None:
         """Insert ``row`` into ``table`` in this transaction (see the class docstring)."""
         if self._appends is None:
             self.execute(sa.insert(table).values(row))
@@ -50,7 +50,7 @@ class Transaction:
         """One statement inserting every row appended and not yet written (None if none), in order."""
         if not self._appends:
             return None
-        by_table: dict[sa.Table, list[dict]] = {}
+        by_table: dict[sa.TableClause, list[dict]] = {}
         for table, row in self._appends:
             by_table.setdefault(table, []).append(row)
         self._appends.clear()

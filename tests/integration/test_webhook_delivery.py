@@ -69,6 +69,7 @@ def publish_course(db: UnitOfWork) -> tuple[dict, str]:
     envelope = course_published()
     with db.transaction() as tx:
         assert webhooks.queue(tx, envelope) == 1
+    with db.transaction() as tx:
         delivery_id = tx.execute(sa.select(deliveries.c.id).where(
             deliveries.c.payload["event_id"].astext == envelope["event_id"])).scalar_one()
     return envelope, str(delivery_id)
