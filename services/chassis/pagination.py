@@ -4,6 +4,11 @@ A cursor is the base64 JSON of the last row's key values. It is not signed (ever
 replica must accept every other's), so it is checked strictly instead: one value per
 key, each of its key column's type (text, UUID, ISO datetime with a zone, integer).
 Anything else is a 400 naming ``cursor``.
+
+``paginate`` runs one query ordered by its keys. ``paginate_keys`` reads a page's
+keys first and its rows after, by key: the keys can come from an index alone, and
+a list whose scope is an OR across columns (which no one index serves) can be read
+as one part per arm, each from its own index under its own LIMIT, then merged.
 """
 import base64
 import binascii
@@ -126,23 +131,73 @@ def read_page(page: dict | None) -> dict:
         raise ValidationFailed("bad page", exc.messages)
 
 
-def paginate(
-    tx: Any, query: sa.Select, keys: Sequence[sa.ColumnElement], page: dict | None,
-    to_item: Callable[[Any], dict], descending: bool = False,
-) -> dict:
-    """Run ``query`` ordered by ``keys`` (unique together), one page at a time; ``descending``: from the last."""
-    wanted = read_page(page)
-    limit = wanted["limit"]
-    if wanted["cursor"]:
-        after = cursor_values(wanted["cursor"], keys)
-        position = sa.tuple_(*keys)
-        reached = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(keys, after)])
-        query = query.where(position < reached if descending else position > reached)
-    order = [key.desc() for key in keys] if descending else list(keys)
-    rows = tx.execute(query.order_by(*order).limit(limit + 1)).mappings().all()
+def _past(query: sa.Select, columns: Sequence[sa.ColumnElement], keys: Sequence[sa.ColumnElement],
+          after: list | None, descending: bool) -> sa.Select:
+    """``query`` from the row after ``after`` (the cursor's values of ``keys``) in the order of ``columns``."""
+    if after is None:
+        return query
+    position = sa.tuple_(*columns)
+    reached = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(keys, after)])
+    return query.where(position < reached if descending else position > reached)
+
+
+def _ordered(columns: Sequence[sa.ColumnElement], descending: bool) -> list:
+    return [column.desc() for column in columns] if descending else list(columns)
+
+
+def _page(rows: Sequence[Any], keys: Sequence[sa.ColumnElement], limit: int,
+          to_item: Callable[[Any], dict]) -> dict:
+    """The page of ``rows`` (``limit`` + 1 were asked for: one more means a next page)."""
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
         next_cursor = encode_cursor([last[key.key] for key in keys])
     return {"items": [to_item(row) for row in items], "next_cursor": next_cursor}
+
+
+def _wanted(page: dict | None, keys: Sequence[sa.ColumnElement]) -> tuple[int, list | None]:
+    wanted = read_page(page)
+    return wanted["limit"], cursor_values(wanted["cursor"], keys) if wanted["cursor"] else None
+
+
+def paginate(
+    tx: Any, query: sa.Select, keys: Sequence[sa.ColumnElement], page: dict | None,
+    to_item: Callable[[Any], dict], descending: bool = False,
+) -> dict:
+    """Run ``query`` ordered by ``keys`` (unique together), one page at a time; ``descending``: from the last."""
+    limit, after = _wanted(page, keys)
+    query = _past(query, keys, keys, after, descending)
+    rows = tx.execute(query.order_by(*_ordered(keys, descending)).limit(limit + 1)).mappings().all()
+    return _page(rows, keys, limit, to_item)
+
+
+def paginate_keys(
+    tx: Any, parts: Sequence[sa.Select], keys: Sequence[sa.ColumnElement], rows: Callable[[sa.Subquery], sa.Select],
+    page: dict | None, to_item: Callable[[Any], dict], descending: bool = False,
+) -> dict:
+    """Like ``paginate``, reading the page's keys first, then its rows by key.
+
+    Each of ``parts`` selects key columns only, in the order and of the types of
+    ``keys`` (its own columns: a part may read another table that carries them),
+    and gets its own keyset condition, ORDER BY and LIMIT, so each walks an index
+    of its own. The list is their union: their pages of keys are merged (UNION: a
+    row two parts hold counts once), ordered and cut to the page.
+    ``rows(page_keys)`` selects what the page shows, joined to ``page_keys`` (a
+    subquery whose columns are named as ``keys``); it is ordered by ``keys``.
+    """
+    limit, after = _wanted(page, keys)
+    pages = []
+    for part in parts:
+        columns = list(part.selected_columns)
+        named = part.with_only_columns(*[column.label(key.key) for column, key in zip(columns, keys)])
+        pages.append(_past(named, columns, keys, after, descending)
+                     .order_by(*_ordered(columns, descending)).limit(limit + 1))
+    if len(pages) == 1:
+        page_keys = pages[0].subquery("page_keys")
+    else:
+        merged = sa.union(*pages).subquery("merged")
+        page_keys = (sa.select(merged).order_by(*_ordered([merged.c[key.key] for key in keys], descending))
+                     .limit(limit + 1).subquery("page_keys"))
+    found = tx.execute(rows(page_keys).order_by(*_ordered(keys, descending))).mappings().all()
+    return _page(found, keys, limit, to_item)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from services.chassis.database import Transaction
 from services.chassis.errors import Forbidden, NotFound, ValidationFailed
-from services.chassis.pagination import paginate
+from services.chassis.pagination import paginate, paginate_keys
 from services.chassis.scope import ALLIANCE_ROLES, CallerScope, Role
 from services.chassis.validation import is_uuid
 from services.courses import lifecycle, pricing, schemas, waitlist
@@ -179,10 +179,22 @@ def _listing(query: sa.Select, filters: dict) -> sa.Select:
     return query
 
 
+def _rows_of(page_keys: sa.Subquery) -> sa.Select:
+    return (sa.select(bookings, *COURSE_OF_BOOKING).join(courses, courses.c.id == bookings.c.course_id)
+            .join(page_keys, page_keys.c.id == bookings.c.id))
+
+
 def list_bookings(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
-    query = (sa.select(bookings, *COURSE_OF_BOOKING).join(courses, courses.c.id == bookings.c.course_id)
-             .where(bookings_of(caller)))
-    return paginate(tx, _listing(query, filters), [bookings.c.created_at, bookings.c.id], page, _joined)
+    """Bookings the caller may see, by (created_at, id): the page's keys first, then its rows by id.
+
+    A scope (an alliance's or a region's courses) or a status filter passes over other bookings on the
+    way to a page; ix_bookings_created holds their course and status, so they are passed over in the
+    index alone, without reading their rows. A school's come from ix_bookings_school_created.
+    """
+    keys = (sa.select(bookings.c.created_at, bookings.c.id).join(courses, courses.c.id == bookings.c.course_id)
+            .where(bookings_of(caller)))
+    return paginate_keys(tx, [_listing(keys, filters)], [bookings.c.created_at, bookings.c.id], _rows_of, page,
+                         _joined)
 
 
 def list_course_bookings(tx: Transaction, caller: CallerScope, course_id: str, filters: dict,

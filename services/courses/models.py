@@ -75,7 +75,8 @@ courses = Table(
     moment_column("starts_at"),
     moment_column("created_at"),
     moment_column("updated_at"),
-    Index("ix_courses_published", "status", "starts_at"),
+    # The catalogue's keyset order (starts_at, id) within a status.
+    Index("ix_courses_published", "status", "starts_at", "id"),
     # The database itself refuses an overbooked course, whatever the code does.
     CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="ck_courses_places"),
     CheckConstraint("waitlist_count >= 0", name="ck_courses_waitlist"),
@@ -93,7 +94,7 @@ course_sessions = Table(
 bookings = Table(
     "bookings", metadata, id_column(),
     Column("course_id", ID, ForeignKey("courses.id"), nullable=False),
-    Column("school_urn", String(6), nullable=False, index=True),
+    Column("school_urn", String(6), nullable=False),
     Column("participant_name", String(200), nullable=False),
     Column("participant_email", String(254), nullable=False),
     Column("participant_role", String(100)),
@@ -108,6 +109,11 @@ bookings = Table(
     moment_column("cancelled_at", nullable=True),
     moment_column("completed_at", nullable=True),
     Index("ix_bookings_course", "course_id", "status", "waitlist_position"),
+    # The lists' keyset order (created_at, id): every booking, a course's, a school's. With the course
+    # and status in it, a scoped list finds its page's keys in the index alone (bookings.list_bookings).
+    Index("ix_bookings_created", "created_at", "id", postgresql_include=["course_id", "status"]),
+    Index("ix_bookings_course_created", "course_id", "created_at", "id"),
+    Index("ix_bookings_school_created", "school_urn", "created_at", "id"),
     # A participant holds at most one live booking per course.
     Index("uq_bookings_live_participant", "course_id", func.lower(text("participant_email")),
           unique=True, postgresql_where=text("status IN ('confirmed', 'waitlisted', 'completed')")),

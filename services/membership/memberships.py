@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.chassis.database import Transaction
 from services.chassis.errors import Forbidden, NotFound
-from services.chassis.pagination import paginate
+from services.chassis.pagination import paginate, paginate_keys
 from services.chassis.scope import CallerScope, Role
 from services.chassis.validation import is_uuid
 from services.membership import consent, schemas
@@ -153,16 +153,22 @@ def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: 
 
 def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, filters: dict,
                  page: dict | None) -> dict:
+    """The alliance's memberships by (school_urn, id): the page's keys from ix_memberships_alliance_school,
+    then its rows and schools' names by id (joined first, schools were read up to the page, however deep)."""
     caller.require(*READERS)
     alliance = managed_alliance(tx, caller, alliance_id)
-    query = (sa.select(memberships, schools.c.name.label("school_name"))
-             .join(schools, schools.c.urn == memberships.c.school_urn)
-             .where(memberships.c.alliance_id == alliance["id"]))
+    keys = sa.select(memberships.c.school_urn, memberships.c.id).where(memberships.c.alliance_id == alliance["id"])
     for name in ("status", "tier"):
         if filters.get(name):
-            query = query.where(memberships.c[name] == filters[name])
-    return paginate(tx, query, [memberships.c.school_urn, memberships.c.id], page,
-                    lambda row: MEMBERSHIP.dump({**row, "region_id": alliance["region_id"]}))
+            keys = keys.where(memberships.c[name] == filters[name])
+    return paginate_keys(tx, [keys], [memberships.c.school_urn, memberships.c.id], _members_of, page,
+                         lambda row: MEMBERSHIP.dump({**row, "region_id": alliance["region_id"]}))
+
+
+def _members_of(page_keys: sa.Subquery) -> sa.Select:
+    return (sa.select(memberships, schools.c.name.label("school_name"))
+            .join(page_keys, page_keys.c.id == memberships.c.id)
+            .join(schools, schools.c.urn == memberships.c.school_urn))
 
 
 def list_school_memberships(tx: Transaction, caller: CallerScope, urn: str, status: str | None,

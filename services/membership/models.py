@@ -71,6 +71,8 @@ memberships = Table(
     Column("subscription_pence", Integer),
     Column("paid_until", Date),
     moment_column("created_at"),
+    # An alliance's members in the list's keyset order (school_urn, id).
+    Index("ix_memberships_alliance_school", "alliance_id", "school_urn", "id"),
     # One live (pending or active) membership of a school in an alliance, enforced by the database.
     Index("uq_membership_live", "alliance_id", "school_urn", unique=True,
           postgresql_where=text("status IN ('pending', 'active')")),

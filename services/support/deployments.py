@@ -79,7 +79,7 @@ def assign(tx: Transaction, caller: CallerScope, referral_id: str, data: dict) -
     placed = tx.execute(insert(deployments).values(
         referral_id=referral_id, system_leader_id=leader.id, leader_alliance_id=leader.alliance_id,
         referral_alliance_id=referral["alliance_id"], cross_alliance=cross, days=data["days"],
-        academic_year=year, assigned_by=caller.user_id,
+        academic_year=year, assigned_by=caller.user_id, referral_opened_at=referral["opened_at"],
     ).on_conflict_do_nothing().returning(*deployments.c)).mappings().first()
     if placed is None:
         raise AlreadyDeployed(f"{leader.name} is already deployed on this referral")

@@ -5,6 +5,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Identity,
     Index,
@@ -81,8 +82,8 @@ system_leaders = Table(
 
 referrals = Table(
     "referrals", metadata, id_column(),
-    Column("school_urn", String(6), nullable=False, index=True),
-    Column("alliance_id", ID, nullable=False, index=True),  # the home alliance, which triages it
+    Column("school_urn", String(6), nullable=False),
+    Column("alliance_id", ID, nullable=False),  # the home alliance, which triages it
     Column("region_id", ID, nullable=False),
     Column("need_areas", ARRAY(String(40)), nullable=False),
     Column("priority", String(8), nullable=False),
@@ -105,6 +106,13 @@ referrals = Table(
     Column("impact_summary", Text),
     moment_column("updated_at"),
     Index("ix_referrals_region_status", "region_id", "status", "opened_at"),
+    # The list's keyset order (opened_at, id), for each part of who sees what (visibility.py): all,
+    # the home alliance's, the region's, the region's shared ones, the school's.
+    Index("ix_referrals_opened", "opened_at", "id"),
+    Index("ix_referrals_alliance_opened", "alliance_id", "opened_at", "id"),
+    Index("ix_referrals_region_opened", "region_id", "opened_at", "id"),
+    Index("ix_referrals_region_shared", "region_id", "opened_at", "id", postgresql_where=text("shared_at IS NOT NULL")),
+    Index("ix_referrals_school_opened", "school_urn", "opened_at", "id"),
     Index("ix_referrals_unmatched_due", "match_due_on",
           postgresql_where=text("status IN ('open', 'shared') AND escalated_at IS NULL")),
     # Matching asks, of each candidate leader, whether their own school is under a live referral.
@@ -142,7 +150,11 @@ deployments = Table(
     Column("status", String(16), nullable=False, server_default="active"),
     Column("assigned_by", String(64), nullable=False),
     moment_column("assigned_at"),
+    # The referral's opened_at (which never changes), so that the referrals an alliance's leaders are
+    # deployed on can be listed in the referrals' keyset order from ix_deployments_alliance_referral.
+    Column("referral_opened_at", DateTime(timezone=True), nullable=False),
     Index("ix_deployments_leader_year", "system_leader_id", "academic_year"),
+    Index("ix_deployments_alliance_referral", "leader_alliance_id", "referral_opened_at", "referral_id"),
     Index("uq_deployments_live_leader", "referral_id", "system_leader_id", unique=True,
           postgresql_where=text("status = 'active'")),
     CheckConstraint("days >= 0 AND days_used >= 0 AND days_used <= days", name="ck_deployments_days"),

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from services.chassis.errors import Forbidden, NotFound, ValidationFailed
-from services.chassis.pagination import paginate
+from services.chassis.pagination import paginate_keys
 from services.chassis.periodic import CLOCK
 from services.chassis.scope import CallerScope, Role
 from services.chassis.transaction import Transaction
@@ -24,7 +24,7 @@ from services.support.models import (
     visits,
 )
 from services.support.time_limits import TimeLimits, london_today
-from services.support.visibility import alliances_of, managed_by, seen_by, withdrawable_by
+from services.support.visibility import alliances_of, keys_seen_by, managed_by, seen_by, withdrawable_by
 
 REFERRAL_OUT = schemas.Referral()
 LIMITS = TimeLimits.from_environment()  # a bad setting stops the service at start
@@ -203,11 +203,16 @@ def get(tx: Transaction, caller: CallerScope, referral_id: str) -> dict:
     return REFERRAL_OUT.dump(referral)
 
 
+def _rows_of(page_keys: sa.Subquery) -> sa.Select:
+    return (sa.select(referrals, schools.c.name.label("school_name"))
+            .join(page_keys, page_keys.c.id == referrals.c.id)
+            .outerjoin(schools, schools.c.urn == referrals.c.school_urn))
+
+
 def list_referrals(tx: Transaction, caller: CallerScope, filters: dict, page: dict | None) -> dict:
-    query = (sa.select(referrals, schools.c.name.label("school_name"))
-             .outerjoin(schools, schools.c.urn == referrals.c.school_urn).where(seen_by(caller)))
-    for name in ("status", "alliance_id", "region_id", "school_urn", "priority"):
-        if filters.get(name):
-            query = query.where(referrals.c[name] == filters[name])
-    return paginate(tx, query, [referrals.c.opened_at, referrals.c.id], page,
-                    lambda row: REFERRAL_OUT.dump({**row, "overdue": is_overdue(row)}))
+    """Referrals the caller may see, by (opened_at, id): each part of what it sees paginated on its own
+    index, merged (visibility.keys_seen_by), then the page's rows by id."""
+    conditions = [referrals.c[name] == filters[name]
+                  for name in ("status", "alliance_id", "region_id", "school_urn", "priority") if filters.get(name)]
+    return paginate_keys(tx, keys_seen_by(caller, *conditions), [referrals.c.opened_at, referrals.c.id], _rows_of,
+                         page, lambda row: REFERRAL_OUT.dump({**row, "overdue": is_overdue(row)}))

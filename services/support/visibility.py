@@ -31,6 +31,27 @@ def seen_by(caller: CallerScope) -> sa.ColumnElement:
     return sa.false()
 
 
+def keys_seen_by(caller: CallerScope, *conditions: sa.ColumnElement) -> list[sa.Select]:
+    """The referrals ``seen_by`` the caller that meet ``conditions`` (on ``referrals``), as selects of
+    the list's keys (opened_at, id) whose union they are: one per arm of an alliance's OR, each read from
+    an index of its own in that order (an OR across columns can use none). The deployed-on part reads
+    deployments, which carry their referral's opened_at (ix_deployments_alliance_referral).
+    """
+    keys = (referrals.c.opened_at, referrals.c.id)
+    if not caller.is_alliance_user:
+        return [sa.select(*keys).where(seen_by(caller), *conditions)]
+    deployed = (sa.select(deployments.c.referral_opened_at, deployments.c.referral_id).distinct()
+                .where(deployments.c.leader_alliance_id == caller.alliance_id))
+    if conditions:
+        deployed = deployed.join(referrals, referrals.c.id == deployments.c.referral_id).where(*conditions)
+    return [
+        sa.select(*keys).where(referrals.c.alliance_id == caller.alliance_id, *conditions),
+        sa.select(*keys).where(referrals.c.region_id == caller.region_id, referrals.c.shared_at.is_not(None),
+                               *conditions),
+        deployed,
+    ]
+
+
 def managed_by(caller: CallerScope) -> sa.ColumnElement:
     """Referrals the caller triages: share, match, assign, close (home alliance, coordinator, admin)."""
     if caller.is_admin:

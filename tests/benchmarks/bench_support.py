@@ -229,7 +229,7 @@ def _referrals(region_id: str, schools: list[dict], home_of: dict[str, str], lea
                 "leader_alliance_id": leader["alliance_id"], "referral_alliance_id": alliance,
                 "cross_alliance": leader["alliance_id"] != alliance, "days": used if finished else days,
                 "days_used": used, "academic_year": year, "status": "ended" if finished else "active",
-                "assigned_by": referral["opened_by"], "assigned_at": matched_at})
+                "assigned_by": referral["opened_by"], "assigned_at": matched_at, "referral_opened_at": opened})
             timeline.append({"referral_id": referral["id"], "at": matched_at, "action": "assigned",
                              "from_status": "open", "to_status": "matched", "actor_id": referral["opened_by"],
                              "actor_role": "alliance_admin", "detail": {"system_leader_id": leader["id"],
