@@ -27,10 +27,11 @@ class TcpProxy:
                 continue
             self.connections += 1
             self._sockets.update((client, upstream))
-            eventlet.spawn(self._pipe, client, upstream)
-            eventlet.spawn(self._pipe, upstream, client)
+            stopped: list[socket.socket] = []
+            eventlet.spawn(self._pipe, client, upstream, stopped)
+            eventlet.spawn(self._pipe, upstream, client, stopped)
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, stopped: list[socket.socket]) -> None:
         try:
             while True:
                 data = source.recv(65536)
@@ -40,8 +41,15 @@ class TcpProxy:
         except (OSError, EOFError):  # the link was cut under us
             pass
         finally:
+            # Shut both down, which wakes the other direction's pipe; the last of the two closes them.
+            # Closing a socket another green thread still waits on leaves its fd's listener behind, and
+            # the next socket given that fd number (a database connection, say) fails as a second reader.
             for sock in (source, sink):
-                self._close(sock)
+                _shut_down(sock)
+            stopped.append(source)
+            if len(stopped) == 2:
+                for sock in (source, sink):
+                    self._close(sock)
 
     def _close(self, sock: socket.socket) -> None:
         self._sockets.discard(sock)
@@ -54,10 +62,7 @@ class TcpProxy:
         """Drop every open connection and refuse new ones."""
         self.cut_off = True
         for sock in list(self._sockets):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)  # the pipes see the end and close their sockets
-            except OSError:
-                pass
+            _shut_down(sock)  # the pipes see the end and close their sockets
 
     def restore(self) -> None:
         self.cut_off = False
@@ -67,3 +72,10 @@ class TcpProxy:
         eventlet.sleep(0.1)
         self._server.kill()
         self.listener.close()
+
+
+def _shut_down(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # not connected any more
+        pass
