@@ -12,7 +12,8 @@
 #                 make bench-support: referrals, matches and the board at a region's scale;
 #                 make bench-notify: booking answered -> email accepted and webhook received, at 100/s;
 #                 make bench-web: the web app's page-usable times and script/style bytes against their budgets;
-#                 make bench-scaling: one gateway and one courses process, then two of each)
+#                 make bench-scaling: one gateway and one courses process, then two of each;
+#                 make bench-lists: GET lists' first and deep pages at ~1k rows and at 1M bookings, p99 ratio, EXPLAIN)
 #   make chaos    5,000 bookings while every service and the gateway is killed with SIGKILL and the broker link is
 #                 cut for 10 s; then counts what was lost, doubled or overbooked (each must be 0)
 #   make fuzz     a long contract-fuzzing run (schemathesis, every role) on a stack of its own
@@ -30,7 +31,7 @@ GATEWAY_PORT ?= 8000
 ADMIN_EMAIL ?= admin@alliance.local
 DEMO_DATA ?= 1
 
-.PHONY: up down status logs mail test lint web browser chaos bench bench-schools bench-sign-in bench-support bench-notify bench-scaling bench-web fuzz compose-check services venv backup restore
+.PHONY: up down status logs mail test lint web browser chaos bench bench-schools bench-sign-in bench-support bench-notify bench-scaling bench-web bench-lists fuzz compose-check services venv backup restore
 
 venv: $(STAMP)
 
@@ -113,6 +114,9 @@ bench-notify: venv services
 
 bench-scaling: venv services
 	$(PY) -m tests.benchmarks.bench_scaling
+
+bench-lists: venv services
+	$(PY) -m tests.benchmarks.bench_lists
 
 bench-web: venv services web browser
 	$(PY) -m tests.benchmarks.bench_web
