@@ -57,7 +57,7 @@ memberships = Table(
 
 courses = Table(
     "courses", metadata, id_column(),
-    Column("alliance_id", ID, nullable=False, index=True),
+    Column("alliance_id", ID, nullable=False),
     Column("region_id", ID, nullable=False, index=True),
     Column("title", String(200), nullable=False),
     Column("programme", String(32), nullable=False),
@@ -75,8 +75,10 @@ courses = Table(
     moment_column("starts_at"),
     moment_column("created_at"),
     moment_column("updated_at"),
-    # The catalogue's keyset order (starts_at, id) within a status.
+    # The catalogue's keyset order (starts_at, id) within a status, and within an alliance (its own
+    # courses in every status, as the web app's course management lists them).
     Index("ix_courses_published", "status", "starts_at", "id"),
+    Index("ix_courses_alliance_starts", "alliance_id", "starts_at", "id"),
     # The database itself refuses an overbooked course, whatever the code does.
     CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="ck_courses_places"),
     CheckConstraint("waitlist_count >= 0", name="ck_courses_waitlist"),

@@ -153,8 +153,9 @@ def end_membership(tx: Transaction, caller: CallerScope, alliance_id: str, urn: 
 
 def list_members(tx: Transaction, caller: CallerScope, alliance_id: str, filters: dict,
                  page: dict | None) -> dict:
-    """The alliance's memberships by (school_urn, id): the page's keys from ix_memberships_alliance_school,
-    then its rows and schools' names by id (joined first, schools were read up to the page, however deep)."""
+    """The alliance's memberships by (school_urn, id): the page's keys from ix_memberships_alliance_school
+    (which holds the filters' columns), then its rows and schools' names by id (joined before the LIMIT,
+    schools were read from the first up to the page, however deep)."""
     caller.require(*READERS)
     alliance = managed_alliance(tx, caller, alliance_id)
     keys = sa.select(memberships.c.school_urn, memberships.c.id).where(memberships.c.alliance_id == alliance["id"])

@@ -71,8 +71,9 @@ memberships = Table(
     Column("subscription_pence", Integer),
     Column("paid_until", Date),
     moment_column("created_at"),
-    # An alliance's members in the list's keyset order (school_urn, id).
-    Index("ix_memberships_alliance_school", "alliance_id", "school_urn", "id"),
+    # An alliance's members in the list's keyset order (school_urn, id); the list's filters (status,
+    # tier) are checked in the index alone.
+    Index("ix_memberships_alliance_school", "alliance_id", "school_urn", "id", postgresql_include=["status", "tier"]),
     # One live (pending or active) membership of a school in an alliance, enforced by the database.
     Index("uq_membership_live", "alliance_id", "school_urn", unique=True,
           postgresql_where=text("status IN ('pending', 'active')")),

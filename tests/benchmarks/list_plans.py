@@ -72,6 +72,13 @@ def _nodes(plan: dict, depth: int = 0) -> Iterator[tuple[dict, int]]:
         yield from _nodes(child, depth + 1)
 
 
+def _rows_read(node: dict) -> int:
+    """Rows a node read: those it passed on and those its filter removed, over all its loops."""
+    kept = node.get("Actual Rows", node.get("Plan Rows", 0))
+    removed = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Index Recheck", 0)
+    return int((kept + removed) * node.get("Actual Loops", 1))
+
+
 def big_tables(engine: sa.Engine) -> set[str]:
     with engine.connect() as conn:
         return set(conn.execute(sa.text("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= :rows"),
@@ -86,7 +93,7 @@ def judge(name: str, plan: dict, big: set[str], statements: int) -> Verdict:
     indexed = reads_big = False
     for node, depth in _nodes(root):
         kind, table = node["Node Type"], node.get("Relation Name")
-        rows = node.get("Actual Rows", node.get("Plan Rows", 0)) * node.get("Actual Loops", 1)
+        rows = _rows_read(node)
         if kind in SCANS and table:
             where = f" using {node['Index Name']}" if node.get("Index Name") else ""
             verdict.scans.append(f"{kind} on {table}{where} ({rows:,} rows)")

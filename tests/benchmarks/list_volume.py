@@ -42,7 +42,7 @@ class World:
     """What the gateway seeded and the volume hangs on."""
     alliance_ids: list[str]
     region_ids: list[str]  # each alliance's region, in the same order
-    busy_alliance: str  # the measured alliance: a tenth of the schools are its members
+    busy_alliance: str  # the measured alliance: a tenth of the schools are its members, a third of the courses its
     busy_course: str  # the measured course, full: its waitlist grows
     busy_school: str  # the measured school user's: 1% of the bookings and 0.5% of the referrals are its
     actor: str  # the platform admin's user id: who booked and opened what is loaded
@@ -162,8 +162,8 @@ def load_courses(engine: sa.Engine, world: World, volume: Volume, report: Report
         run("courses' copies of memberships", f"""
             INSERT INTO memberships (id, alliance_id, region_id, school_urn, status)
             SELECT id, alliance_id, region_id, school_urn, status FROM ({MEMBERSHIPS}) m""")
-        # Course n: of alliance 1 + n % alliances; starts spread over three years (two past, one ahead),
-        # drafted 60 days before (at the latest a day ago).
+        # Course n: a third the busy alliance's (its share of the courses the gateway made), the rest spread;
+        # starts spread over three years (two past, one ahead), drafted 60 days before (at the latest a day ago).
         run("courses and their sessions", f"""
             WITH made AS (
                 INSERT INTO courses (id, alliance_id, region_id, title, programme, area, visibility, capacity,
@@ -176,7 +176,9 @@ def load_courses(engine: sa.Engine, world: World, volume: Volume, report: Report
                        8, 9000, 14000, 7, CASE WHEN n % 20 = 3 THEN 'cancelled' ELSE 'published' END,
                        t.starts_at, t.created_at, t.created_at
                 FROM generate_series(0, :courses - 1) n
-                JOIN {ALLIANCES.format(a="a")} ON a.k = 1 + n % {ALLIANCE_COUNT}
+                JOIN {ALLIANCES.format(a="a")}
+                  ON a.k = CASE WHEN n % 3 = 0 THEN array_position(CAST(:alliances AS uuid[]), CAST(:busy AS uuid))
+                                ELSE 1 + n % {ALLIANCE_COUNT} END
                 CROSS JOIN LATERAL (SELECT date_trunc('hour', now()) - interval '730 days'
                                            + n * (interval '1095 days' / :courses) AS starts_at) s
                 CROSS JOIN LATERAL (SELECT s.starts_at,

@@ -1,4 +1,4 @@
-"""An alliance's members in the list's keyset order (school_urn, id).
+"""An alliance's members in the list's keyset order (school_urn, id), with the list's filters (status, tier).
 
 Revision ID: 0007
 Revises: 0006
@@ -12,7 +12,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_memberships_alliance_school", "memberships", ["alliance_id", "school_urn", "id"])
+    op.create_index("ix_memberships_alliance_school", "memberships", ["alliance_id", "school_urn", "id"],
+                    postgresql_include=["status", "tier"])
 
 
 def downgrade() -> None:
